@@ -1,0 +1,79 @@
+#include "auth/auth.hpp"
+
+#include <jwt.h>
+#include <rapidjson/document.h>
+
+#include <cerrno>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+
+namespace ocms::auth {
+
+namespace {
+struct JwtDeleter {
+    void operator()(jwt_t* j) const { jwt_free(j); }
+};
+struct FreeDeleter {
+    void operator()(char* p) const { free(p); }
+};
+AuthError unauthorized(std::string msg) { return AuthError{401, std::move(msg)}; }
+}  // namespace
+
+std::expected<Claims, AuthError> JwtVerifier::verify(std::string_view authorization, TimePoint now) const {
+    constexpr std::string_view prefix = "Bearer ";
+    if (authorization.size() <= prefix.size() || authorization.substr(0, prefix.size()) != prefix)
+        return std::unexpected(unauthorized("missing bearer token"));
+    std::string token(authorization.substr(prefix.size()));
+    if (token.size() > 8192) return std::unexpected(unauthorized("token too long"));
+    jwt_t* raw = nullptr;
+    if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key_.data()), int(key_.size())) != 0 ||
+        raw == nullptr)
+        return std::unexpected(unauthorized("invalid token"));
+    std::unique_ptr<jwt_t, JwtDeleter> jwt(raw);
+    if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256) return std::unexpected(unauthorized("unexpected token algorithm"));
+    errno = 0;
+    long exp = jwt_get_grant_int(jwt.get(), "exp");
+    if (errno == ENOENT || exp <= 0) return std::unexpected(unauthorized("token without expiry"));
+    auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    if (exp <= now_s) return std::unexpected(unauthorized("token expired"));
+    const char* iss = jwt_get_grant(jwt.get(), "iss");
+    if (iss == nullptr || issuer_ != iss) return std::unexpected(unauthorized("unexpected token issuer"));
+    Claims c;
+    if (const char* sub = jwt_get_grant(jwt.get(), "sub")) c.subject = sub;
+    std::unique_ptr<char, FreeDeleter> roles(jwt_get_grants_json(jwt.get(), "roles"));
+    if (roles) {
+        rapidjson::Document d;
+        d.Parse(roles.get());
+        if (!d.HasParseError() && d.IsArray())
+            for (const auto& r : d.GetArray())
+                if (r.IsString()) c.roles.emplace(r.GetString(), r.GetStringLength());
+    }
+    return c;
+}
+
+ApimKeys ApimKeys::load_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read APIM keys file " + path);
+    std::vector<std::string> keys;
+    std::string line;
+    while (std::getline(in, line)) {
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        if (line.empty() || line[0] == '#') continue;
+        keys.push_back(line);
+    }
+    return ApimKeys(std::move(keys));
+}
+
+bool ApimKeys::accepts(std::string_view key) const {
+    bool ok = false;
+    for (const auto& k : keys_) {
+        if (k.size() != key.size() || key.empty()) continue;
+        unsigned char diff = 0;
+        for (std::size_t i = 0; i < k.size(); ++i) diff |= static_cast<unsigned char>(k[i] ^ key[i]);
+        ok = ok || diff == 0;
+    }
+    return ok;
+}
+
+}  // namespace ocms::auth

@@ -1,0 +1,291 @@
+#include "kafka/kafka.hpp"
+
+#include <memory>
+
+namespace ocms::kafka {
+
+namespace {
+
+struct ConfDeleter {
+    void operator()(rd_kafka_conf_t* c) const { rd_kafka_conf_destroy(c); }
+};
+using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
+struct ListDeleter {
+    void operator()(rd_kafka_topic_partition_list_t* l) const { rd_kafka_topic_partition_list_destroy(l); }
+};
+using ListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
+
+std::optional<std::string> set(rd_kafka_conf_t* conf, const std::string& k, const std::string& v) {
+    char err[512];
+    if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
+        return k + ": " + err;
+    return std::nullopt;
+}
+
+std::optional<std::string> apply(rd_kafka_conf_t* conf, const ConfigMap& base, const ConfigMap& extra) {
+    for (const auto& [k, v] : base)
+        if (auto e = set(conf, k, v)) return e;
+    for (const auto& [k, v] : extra)
+        if (auto e = set(conf, k, v)) return e;
+    return std::nullopt;
+}
+
+void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+    std::unique_ptr<DeliveryCallback> cb(static_cast<DeliveryCallback*>(m->_private));
+    if (!cb) return;
+    DeliveryReport r;
+    r.err = m->err;
+    if (m->err) r.error = rd_kafka_err2str(m->err);
+    r.partition = m->partition;
+    r.offset = m->offset;
+    (*cb)(r);
+}
+
+ListPtr to_list(const std::vector<TopicPartition>& parts) {
+    ListPtr l(rd_kafka_topic_partition_list_new(int(parts.size())));
+    for (const auto& p : parts) rd_kafka_topic_partition_list_add(l.get(), p.topic.c_str(), p.partition)->offset = p.offset;
+    return l;
+}
+
+}  // namespace
+
+FaultKind classify(rd_kafka_resp_err_t err) {
+    switch (err) {
+        case RD_KAFKA_RESP_ERR__FATAL:
+        case RD_KAFKA_RESP_ERR__INVALID_ARG:
+        case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+        case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+            return FaultKind::fatal;
+        case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+        case RD_KAFKA_RESP_ERR_INVALID_MSG:
+        case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+            return FaultKind::permanent;
+        default:
+            return FaultKind::transient;  // timeouts, broker down, leader moves: retry
+    }
+}
+
+std::expected<std::unique_ptr<Producer>, std::string> Producer::create(const std::string& brokers,
+                                                                       const ConfigMap& extra) {
+    ConfPtr conf(rd_kafka_conf_new());
+    ConfigMap base{{"bootstrap.servers", brokers},
+                   {"enable.idempotence", "true"},
+                   {"acks", "all"},
+                   {"linger.ms", "1"},
+                   {"socket.nagle.disable", "true"},
+                   {"partitioner", "murmur2_random"},
+                   {"message.timeout.ms", "5000"},
+                   {"compression.type", "lz4"}};
+    if (auto e = apply(conf.get(), base, extra)) return std::unexpected(*e);
+    rd_kafka_conf_set_dr_msg_cb(conf.get(), &on_delivery);
+    char err[512];
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err);
+    if (!rk) return std::unexpected(std::string(err));
+    conf.release();  // owned by rk now
+    return std::unique_ptr<Producer>(new Producer(rk));
+}
+
+Producer::~Producer() {
+    rd_kafka_flush(rk_, 5000);
+    rd_kafka_destroy(rk_);
+}
+
+std::optional<std::string> Producer::produce(const std::string& topic, std::int32_t partition, std::string_view key,
+                                             std::string_view value, const std::vector<Header>& headers,
+                                             DeliveryCallback cb) {
+    auto owned = std::make_unique<DeliveryCallback>(std::move(cb));
+    for (int attempt = 0;; ++attempt) {
+        rd_kafka_headers_t* hdrs = nullptr;
+        if (!headers.empty()) {
+            hdrs = rd_kafka_headers_new(headers.size());
+            for (const auto& h : headers)
+                rd_kafka_header_add(hdrs, h.key.data(), ssize_t(h.key.size()), h.value.data(), ssize_t(h.value.size()));
+        }
+        rd_kafka_resp_err_t e = rd_kafka_producev(
+            rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+            RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+            RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(owned.get()), RD_KAFKA_V_END);
+        if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            owned.release();
+            return std::nullopt;
+        }
+        if (hdrs) rd_kafka_headers_destroy(hdrs);  // not taken over on failure
+        if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL && attempt < 100) {
+            rd_kafka_poll(rk_, 50);
+            continue;
+        }
+        return std::string(rd_kafka_err2str(e));
+    }
+}
+
+int Producer::poll(std::chrono::milliseconds timeout) { return rd_kafka_poll(rk_, int(timeout.count())); }
+
+bool Producer::flush(std::chrono::milliseconds timeout) {
+    return rd_kafka_flush(rk_, int(timeout.count())) == RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+int Producer::outstanding() const { return rd_kafka_outq_len(rk_); }
+
+std::string Message::error_text() const {
+    if (!m_->err) return {};
+    std::string s = rd_kafka_err2str(m_->err);
+    if (m_->payload && m_->len) s += ": " + std::string(static_cast<const char*>(m_->payload), m_->len);
+    return s;
+}
+
+std::optional<std::string> Message::header(const char* name) const {
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (rd_kafka_message_headers(m_.get(), &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
+    const void* v = nullptr;
+    size_t len = 0;
+    if (rd_kafka_header_get_last(hdrs, name, &v, &len) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
+    return std::string(static_cast<const char*>(v), len);
+}
+
+std::vector<Header> Message::headers() const {
+    std::vector<Header> out;
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (rd_kafka_message_headers(m_.get(), &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR) return out;
+    const char* name;
+    const void* v;
+    size_t len;
+    for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &v, &len) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i)
+        out.push_back({name, v ? std::string(static_cast<const char*>(v), len) : std::string{}});
+    return out;
+}
+
+std::int64_t Message::timestamp_ms() const { return rd_kafka_message_timestamp(m_.get(), nullptr); }
+
+std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(const std::string& brokers,
+                                                                       const std::string& group_id,
+                                                                       const ConfigMap& extra) {
+    ConfPtr conf(rd_kafka_conf_new());
+    ConfigMap base{{"bootstrap.servers", brokers},
+                   {"enable.auto.commit", "false"},
+                   {"enable.auto.offset.store", "false"},
+                   {"auto.offset.reset", "earliest"},
+                   {"enable.partition.eof", "false"},
+                   {"socket.nagle.disable", "true"},
+                   {"fetch.wait.max.ms", "10"},
+                   {"fetch.error.backoff.ms", "50"}};
+    if (!group_id.empty()) base.emplace_back("group.id", group_id);
+    else base.emplace_back("group.id", "ocms-unused-assign-only");
+    if (auto e = apply(conf.get(), base, extra)) return std::unexpected(*e);
+    char err[512];
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err);
+    if (!rk) return std::unexpected(std::string(err));
+    conf.release();
+    rd_kafka_poll_set_consumer(rk);
+    return std::unique_ptr<Consumer>(new Consumer(rk));
+}
+
+Consumer::~Consumer() {
+    close();
+    rd_kafka_destroy(rk_);
+}
+
+void Consumer::close() {
+    if (closed_) return;
+    closed_ = true;
+    rd_kafka_consumer_close(rk_);
+}
+
+std::optional<std::string> Consumer::subscribe(const std::vector<std::string>& topics) {
+    ListPtr l(rd_kafka_topic_partition_list_new(int(topics.size())));
+    for (const auto& t : topics) rd_kafka_topic_partition_list_add(l.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+    auto e = rd_kafka_subscribe(rk_, l.get());
+    if (e) return std::string(rd_kafka_err2str(e));
+    return std::nullopt;
+}
+
+std::optional<std::string> Consumer::assign(const std::vector<TopicPartition>& parts) {
+    auto l = to_list(parts);
+    auto e = rd_kafka_assign(rk_, l.get());
+    if (e) return std::string(rd_kafka_err2str(e));
+    return std::nullopt;
+}
+
+std::optional<Message> Consumer::poll(std::chrono::milliseconds timeout) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, int(timeout.count()));
+    if (!m) return std::nullopt;
+    return Message(m);
+}
+
+rd_kafka_resp_err_t Consumer::commit(const std::vector<TopicPartition>& offsets) {
+    if (offsets.empty()) return RD_KAFKA_RESP_ERR_NO_ERROR;
+    auto l = to_list(offsets);
+    return rd_kafka_commit(rk_, l.get(), 0);
+}
+
+void Consumer::pause_assignment() {
+    rd_kafka_topic_partition_list_t* l = nullptr;
+    if (rd_kafka_assignment(rk_, &l) == RD_KAFKA_RESP_ERR_NO_ERROR && l) {
+        rd_kafka_pause_partitions(rk_, l);
+        rd_kafka_topic_partition_list_destroy(l);
+    }
+}
+
+void Consumer::resume_assignment() {
+    rd_kafka_topic_partition_list_t* l = nullptr;
+    if (rd_kafka_assignment(rk_, &l) == RD_KAFKA_RESP_ERR_NO_ERROR && l) {
+        rd_kafka_resume_partitions(rk_, l);
+        rd_kafka_topic_partition_list_destroy(l);
+    }
+}
+
+std::vector<TopicPartition> Consumer::assignment() const {
+    std::vector<TopicPartition> out;
+    rd_kafka_topic_partition_list_t* l = nullptr;
+    if (rd_kafka_assignment(rk_, &l) != RD_KAFKA_RESP_ERR_NO_ERROR || !l) return out;
+    for (int i = 0; i < l->cnt; ++i) out.push_back({l->elems[i].topic, l->elems[i].partition, l->elems[i].offset});
+    rd_kafka_topic_partition_list_destroy(l);
+    return out;
+}
+
+std::optional<std::pair<std::int64_t, std::int64_t>> Consumer::watermarks(const std::string& topic,
+                                                                          std::int32_t partition,
+                                                                          std::chrono::milliseconds timeout) {
+    int64_t lo = 0, hi = 0;
+    if (rd_kafka_query_watermark_offsets(rk_, topic.c_str(), partition, &lo, &hi, int(timeout.count())))
+        return std::nullopt;
+    return std::pair{lo, hi};
+}
+
+std::optional<std::int64_t> Consumer::lag(std::chrono::milliseconds timeout) {
+    rd_kafka_topic_partition_list_t* raw = nullptr;
+    if (rd_kafka_assignment(rk_, &raw) != RD_KAFKA_RESP_ERR_NO_ERROR || !raw) return std::nullopt;
+    ListPtr l(raw);
+    if (rd_kafka_committed(rk_, l.get(), int(timeout.count()))) return std::nullopt;
+    std::int64_t total = 0;
+    for (int i = 0; i < l->cnt; ++i) {
+        auto wm = watermarks(l->elems[i].topic, l->elems[i].partition, timeout);
+        if (!wm) return std::nullopt;
+        std::int64_t committed = l->elems[i].offset >= 0 ? l->elems[i].offset : wm->first;
+        total += std::max<std::int64_t>(0, wm->second - committed);
+    }
+    return total;
+}
+
+std::optional<std::int64_t> Consumer::offset_for_time(const std::string& topic, std::int32_t partition,
+                                                      std::int64_t ts_ms, std::chrono::milliseconds timeout) {
+    ListPtr l(rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_list_add(l.get(), topic.c_str(), partition)->offset = ts_ms;
+    if (rd_kafka_offsets_for_times(rk_, l.get(), int(timeout.count()))) return std::nullopt;
+    if (l->elems[0].err) return std::nullopt;
+    return l->elems[0].offset;
+}
+
+int Consumer::partition_count(const std::string& topic, std::chrono::milliseconds timeout) {
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_, topic.c_str(), nullptr);
+    auto e = rd_kafka_metadata(rk_, 0, rkt, &md, int(timeout.count()));
+    int n = -1;
+    if (e == RD_KAFKA_RESP_ERR_NO_ERROR && md && md->topic_cnt == 1 && !md->topics[0].err)
+        n = md->topics[0].partition_cnt;
+    if (md) rd_kafka_metadata_destroy(md);
+    rd_kafka_topic_destroy(rkt);
+    return n;
+}
+
+}  // namespace ocms::kafka

@@ -1,0 +1,134 @@
+#pragma once
+// RAII over librdkafka's C API (STYLE.md 8). rd_kafka_t handles, messages and partition lists
+// are owned here and nowhere else.
+//
+// Producer: thread-safe produce(); each message carries its own heap-owned delivery callback,
+// run from poll()/flush() on the thread that calls them (the edge runs a poll thread, the
+// worker flushes after each batch). Settings follow DESIGN.md: acks=all, idempotence on,
+// Nagle off, linger 1 ms, murmur2_random partitioner (the Java client's, so every publisher
+// puts a notice's commands on the same partition).
+// Consumer: one thread. Group mode (subscribe) for workers, assign mode for the edge's reply
+// partition. Offsets are never committed automatically.
+#include "core/error.hpp"
+
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ocms::kafka {
+
+using ConfigMap = std::vector<std::pair<std::string, std::string>>;
+
+struct Header {
+    std::string key;
+    std::string value;
+};
+
+struct DeliveryReport {
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    std::string error;
+    std::int32_t partition = -1;
+    std::int64_t offset = -1;
+    bool ok() const { return err == RD_KAFKA_RESP_ERR_NO_ERROR; }
+};
+using DeliveryCallback = std::function<void(const DeliveryReport&)>;
+
+// The one translation of librdkafka errors into retry decisions.
+FaultKind classify(rd_kafka_resp_err_t err);
+
+class Producer {
+public:
+    static std::expected<std::unique_ptr<Producer>, std::string> create(const std::string& brokers,
+                                                                         const ConfigMap& extra = {});
+    ~Producer();
+    Producer(const Producer&) = delete;
+    Producer& operator=(const Producer&) = delete;
+
+    // Enqueues; partition -1 means "by key". Returns an error text if the message could not be
+    // enqueued (then the callback is never called). Waits (polling) while the queue is full.
+    std::optional<std::string> produce(const std::string& topic, std::int32_t partition, std::string_view key,
+                                       std::string_view value, const std::vector<Header>& headers,
+                                       DeliveryCallback cb);
+    int poll(std::chrono::milliseconds timeout);
+    // True when every outstanding message got its delivery report in time.
+    bool flush(std::chrono::milliseconds timeout);
+    int outstanding() const;
+
+private:
+    explicit Producer(rd_kafka_t* rk) : rk_(rk) {}
+    rd_kafka_t* rk_;
+};
+
+class Message {
+public:
+    explicit Message(rd_kafka_message_t* m) : m_(m, &rd_kafka_message_destroy) {}
+    rd_kafka_resp_err_t err() const { return m_->err; }
+    std::string error_text() const;
+    std::string topic() const { return m_->rkt ? rd_kafka_topic_name(m_->rkt) : ""; }
+    std::int32_t partition() const { return m_->partition; }
+    std::int64_t offset() const { return m_->offset; }
+    std::string_view key() const {
+        return m_->key ? std::string_view(static_cast<const char*>(m_->key), m_->key_len) : std::string_view{};
+    }
+    std::string_view value() const {
+        return m_->payload ? std::string_view(static_cast<const char*>(m_->payload), m_->len) : std::string_view{};
+    }
+    std::optional<std::string> header(const char* name) const;
+    std::vector<Header> headers() const;
+    std::int64_t timestamp_ms() const;
+
+private:
+    std::unique_ptr<rd_kafka_message_t, decltype(&rd_kafka_message_destroy)> m_;
+};
+
+struct TopicPartition {
+    std::string topic;
+    std::int32_t partition;
+    std::int64_t offset;  // for commits: the next offset to read
+};
+
+class Consumer {
+public:
+    // group_id empty: assign mode (no group membership).
+    static std::expected<std::unique_ptr<Consumer>, std::string> create(const std::string& brokers,
+                                                                         const std::string& group_id,
+                                                                         const ConfigMap& extra = {});
+    ~Consumer();
+    Consumer(const Consumer&) = delete;
+    Consumer& operator=(const Consumer&) = delete;
+
+    std::optional<std::string> subscribe(const std::vector<std::string>& topics);
+    std::optional<std::string> assign(const std::vector<TopicPartition>& parts);
+    // nullopt on timeout; a Message with err() set for errors and partition EOF.
+    std::optional<Message> poll(std::chrono::milliseconds timeout);
+    rd_kafka_resp_err_t commit(const std::vector<TopicPartition>& offsets);
+    void pause_assignment();
+    void resume_assignment();
+    std::vector<TopicPartition> assignment() const;
+    // Low and high watermark from the broker.
+    std::optional<std::pair<std::int64_t, std::int64_t>> watermarks(const std::string& topic, std::int32_t partition,
+                                                                    std::chrono::milliseconds timeout);
+    // Sum over the assignment of (high watermark - committed offset); nullopt when unknown.
+    std::optional<std::int64_t> lag(std::chrono::milliseconds timeout);
+    // Offset of the first message at or after a time, per partition (-1 = end).
+    std::optional<std::int64_t> offset_for_time(const std::string& topic, std::int32_t partition,
+                                                std::int64_t ts_ms, std::chrono::milliseconds timeout);
+    int partition_count(const std::string& topic, std::chrono::milliseconds timeout);
+    void close();
+
+private:
+    explicit Consumer(rd_kafka_t* rk) : rk_(rk) {}
+    rd_kafka_t* rk_;
+    bool closed_ = false;
+};
+
+}  // namespace ocms::kafka

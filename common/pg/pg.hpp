@@ -1,0 +1,101 @@
+#pragma once
+// RAII over libpq (STYLE.md 8): PGconn and PGresult are owned here and nowhere else.
+// SQL only with parameters: exec() takes the text and a list of parameter values (text
+// format; std::nullopt is SQL NULL). Errors come back as PgError, classified once
+// (classify_sqlstate) into transient (retry) or permanent (dead-letter).
+// A Connection is used by one thread at a time; Pool hands connections out.
+#include "core/error.hpp"
+
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <expected>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ocms::pg {
+
+using Param = std::optional<std::string>;
+using Params = std::vector<Param>;
+
+struct PgError {
+    std::string sqlstate;  // "" for connection-level faults
+    std::string message;
+    FaultKind kind = FaultKind::transient;
+};
+
+// One function that decides what a SQLSTATE means for retrying (STYLE.md 5).
+FaultKind classify_sqlstate(std::string_view sqlstate);
+
+class Result {
+public:
+    Result() = default;
+    explicit Result(PGresult* r) : r_(r, &PQclear) {}
+    int rows() const { return r_ ? PQntuples(r_.get()) : 0; }
+    bool is_null(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
+    std::string_view get(int row, int col) const {
+        return {PQgetvalue(r_.get(), row, col), std::size_t(PQgetlength(r_.get(), row, col))};
+    }
+    std::optional<std::string> opt(int row, int col) const {
+        if (is_null(row, col)) return std::nullopt;
+        return std::string(get(row, col));
+    }
+    long long get_int(int row, int col) const;
+    bool get_bool(int row, int col) const { return get(row, col) == "t"; }
+    std::string_view affected() const { return r_ ? PQcmdTuples(r_.get()) : ""; }
+
+private:
+    std::shared_ptr<PGresult> r_;
+};
+
+class Connection {
+public:
+    // Connects; on failure returns a transient PgError (the server may come back).
+    static std::expected<std::unique_ptr<Connection>, PgError> connect(const std::string& url);
+
+    std::expected<Result, PgError> exec(std::string_view sql, const Params& params = {});
+    // Runs statements without parameters and results (BEGIN, COMMIT, SAVEPOINT ...).
+    std::expected<void, PgError> command(const char* sql);
+    bool ok() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
+    PGconn* raw() { return conn_.get(); }
+
+private:
+    explicit Connection(PGconn* c) : conn_(c, &PQfinish) {}
+    std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+};
+
+// A fixed-size pool for the edge's reads. acquire() blocks until a connection is free and
+// reconnects a broken one; the Lease gives it back on destruction.
+class Pool {
+public:
+    Pool(std::string url, int size);
+    class Lease {
+    public:
+        Lease(Pool* p, std::unique_ptr<Connection> c) : pool_(p), conn_(std::move(c)) {}
+        Lease(Lease&&) = default;
+        ~Lease();
+        Connection* operator->() { return conn_.get(); }
+        Connection& operator*() { return *conn_; }
+
+    private:
+        Pool* pool_;
+        std::unique_ptr<Connection> conn_;
+    };
+    std::expected<Lease, PgError> acquire(std::chrono::milliseconds wait = std::chrono::milliseconds(2000));
+
+private:
+    friend class Lease;
+    void give_back(std::unique_ptr<Connection> c);
+    std::string url_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::vector<std::unique_ptr<Connection>> idle_;
+    int free_slots_;
+};
+
+}  // namespace ocms::pg
