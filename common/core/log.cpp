@@ -52,7 +52,6 @@ void emit(spdlog::level::level_enum lvl, std::string_view msg, Fields fields) {
         append_escaped(line, v);
         line += '"';
     }
-    line += '}';
     lg->log(lvl, "{}", line);
 }
 

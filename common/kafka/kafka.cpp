@@ -1,5 +1,7 @@
 #include "kafka/kafka.hpp"
 
+#include "core/log.hpp"
+
 #include <memory>
 
 namespace ocms::kafka {
@@ -28,6 +30,15 @@ std::optional<std::string> apply(rd_kafka_conf_t* conf, const ConfigMap& base, c
     for (const auto& [k, v] : extra)
         if (auto e = set(conf, k, v)) return e;
     return std::nullopt;
+}
+
+// librdkafka's own log lines go through our JSON logger.
+void on_log(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
+    const char* name = rk ? rd_kafka_name(rk) : "rdkafka";
+    log::Fields f{{"client", name}, {"facility", fac}};
+    if (level <= 3) log::error(buf, f);
+    else if (level <= 5) log::warn(buf, f);
+    else log::debug(buf, f);
 }
 
 void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
@@ -78,6 +89,7 @@ std::expected<std::unique_ptr<Producer>, std::string> Producer::create(const std
                    {"compression.type", "lz4"}};
     if (auto e = apply(conf.get(), base, extra)) return std::unexpected(*e);
     rd_kafka_conf_set_dr_msg_cb(conf.get(), &on_delivery);
+    rd_kafka_conf_set_log_cb(conf.get(), &on_log);
     char err[512];
     rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err);
     if (!rk) return std::unexpected(std::string(err));
@@ -127,6 +139,14 @@ bool Producer::flush(std::chrono::milliseconds timeout) {
 
 int Producer::outstanding() const { return rd_kafka_outq_len(rk_); }
 
+bool Producer::has_metadata(std::chrono::milliseconds timeout) {
+    const rd_kafka_metadata_t* md = nullptr;
+    auto e = rd_kafka_metadata(rk_, 0, nullptr, &md, int(timeout.count()));
+    bool ok = e == RD_KAFKA_RESP_ERR_NO_ERROR && md && md->broker_cnt > 0;
+    if (md) rd_kafka_metadata_destroy(md);
+    return ok;
+}
+
 std::string Message::error_text() const {
     if (!m_->err) return {};
     std::string s = rd_kafka_err2str(m_->err);
@@ -172,6 +192,7 @@ std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(const std
     if (!group_id.empty()) base.emplace_back("group.id", group_id);
     else base.emplace_back("group.id", "ocms-unused-assign-only");
     if (auto e = apply(conf.get(), base, extra)) return std::unexpected(*e);
+    rd_kafka_conf_set_log_cb(conf.get(), &on_log);
     char err[512];
     rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err);
     if (!rk) return std::unexpected(std::string(err));
@@ -274,6 +295,15 @@ std::optional<std::int64_t> Consumer::offset_for_time(const std::string& topic, 
     if (rd_kafka_offsets_for_times(rk_, l.get(), int(timeout.count()))) return std::nullopt;
     if (l->elems[0].err) return std::nullopt;
     return l->elems[0].offset;
+}
+
+std::optional<std::vector<TopicPartition>> Consumer::committed(const std::vector<TopicPartition>& parts,
+                                                               std::chrono::milliseconds timeout) {
+    auto l = to_list(parts);
+    if (rd_kafka_committed(rk_, l.get(), int(timeout.count()))) return std::nullopt;
+    std::vector<TopicPartition> out;
+    for (int i = 0; i < l->cnt; ++i) out.push_back({l->elems[i].topic, l->elems[i].partition, l->elems[i].offset});
+    return out;
 }
 
 int Consumer::partition_count(const std::string& topic, std::chrono::milliseconds timeout) {

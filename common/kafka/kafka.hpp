@@ -62,6 +62,9 @@ public:
     // True when every outstanding message got its delivery report in time.
     bool flush(std::chrono::milliseconds timeout);
     int outstanding() const;
+    // True when a metadata request answered within timeout with at least one broker (blocks;
+    // readiness checks call it from a background thread).
+    bool has_metadata(std::chrono::milliseconds timeout);
 
 private:
     explicit Producer(rd_kafka_t* rk) : rk_(rk) {}
@@ -123,6 +126,10 @@ public:
     std::optional<std::int64_t> offset_for_time(const std::string& topic, std::int32_t partition,
                                                 std::int64_t ts_ms, std::chrono::milliseconds timeout);
     int partition_count(const std::string& topic, std::chrono::milliseconds timeout);
+    // The offsets this consumer's group.id has committed for the given partitions (-1001 = none).
+    // Works without joining the group, so support tools and tests can read another group's.
+    std::optional<std::vector<TopicPartition>> committed(const std::vector<TopicPartition>& parts,
+                                                         std::chrono::milliseconds timeout);
     void close();
 
 private:

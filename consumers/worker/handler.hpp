@@ -1,0 +1,51 @@
+#pragma once
+// The worker's handler table (STYLE.md 3): command type -> schema + topic + handler function.
+// A handler loads state inside the caller's transaction (locking the notice row first), calls
+// the domain rules, writes the effects and returns the reply. It never commits, never talks to
+// Kafka and never swallows a database error: PgErrors go back to the processor, which decides
+// (transient -> retry the batch, permanent -> dead-letter this command).
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "json/json.hpp"
+#include "messages/messages.hpp"
+#include "pg/pg.hpp"
+
+#include <expected>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ocms::worker {
+
+struct HandlerContext {
+    pg::Connection& db;
+    const messages::Command& command;
+    const json::Value& payload;  // passed the payload schema
+    TimePoint now;
+};
+
+struct HandlerResult {
+    AppCode code;
+    std::string message;
+    std::string data_json;  // JSON object text or ""
+};
+
+using HandlerFn = std::function<std::expected<HandlerResult, pg::PgError>(HandlerContext&)>;
+
+struct HandlerEntry {
+    std::string type;   // envelope "type"
+    int version;        // envelope "schemaVersion"
+    std::string topic;  // where commands of this type are published
+    HandlerFn fn;
+};
+
+// Every command type the worker applies. Adding a type = a schema file + an entry here + a
+// handler file + a domain module.
+const std::vector<HandlerEntry>& handler_table();
+const HandlerEntry* find_handler(const std::string& type, int version);
+std::vector<std::string> handled_topics();
+
+// Handlers (one file each under handlers/).
+std::expected<HandlerResult, pg::PgError> apply_suspension(HandlerContext& ctx);
+
+}  // namespace ocms::worker

@@ -1,0 +1,27 @@
+#include "handler.hpp"
+
+#include <algorithm>
+
+namespace ocms::worker {
+
+const std::vector<HandlerEntry>& handler_table() {
+    static const std::vector<HandlerEntry> table{
+        {"suspension.apply", 1, messages::kTopicSuspension, &apply_suspension},
+    };
+    return table;
+}
+
+const HandlerEntry* find_handler(const std::string& type, int version) {
+    for (const auto& h : handler_table())
+        if (h.type == type && h.version == version) return &h;
+    return nullptr;
+}
+
+std::vector<std::string> handled_topics() {
+    std::vector<std::string> out;
+    for (const auto& h : handler_table())
+        if (std::find(out.begin(), out.end(), h.topic) == out.end()) out.push_back(h.topic);
+    return out;
+}
+
+}  // namespace ocms::worker

@@ -1,0 +1,170 @@
+#include "worker.hpp"
+
+#include "core/config.hpp"
+#include "core/log.hpp"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+namespace ocms::worker {
+
+using namespace std::chrono_literals;
+
+Settings settings_from_env() {
+    Settings s;
+    s.brokers = config::env_or("OCMS_KAFKA_BROKERS", s.brokers);
+    s.group_id = config::env_or("OCMS_WORKER_GROUP", s.group_id);
+    s.pg_url = config::env_required("OCMS_WORKER_PG_URL");
+    s.schemas_dir = config::env_required("OCMS_SCHEMAS_DIR");
+    s.batch_max = int(std::clamp<long long>(config::env_int("OCMS_WORKER_BATCH", s.batch_max), 1, 5000));
+    s.message_timeout_ms = int(config::env_int("OCMS_KAFKA_MESSAGE_TIMEOUT_MS", s.message_timeout_ms));
+    return s;
+}
+
+Worker::Worker(Settings s, std::shared_ptr<const json::SchemaRegistry> schemas, metrics::Registry& metrics)
+    : s_(std::move(s)), metrics_(metrics), processor_(std::move(schemas), system_clock(), metrics) {}
+
+void Worker::backoff(int attempt) {
+    thread_local std::mt19937 rng{std::random_device{}()};
+    auto base = std::min<long long>(s_.backoff_max.count(), s_.backoff_initial.count() << std::min(attempt, 16));
+    auto jitter = std::uniform_int_distribution<long long>(0, base / 4)(rng);
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(base + jitter);
+    while (running_ && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(20ms);
+}
+
+std::unique_ptr<pg::Connection> Worker::connect_db() {
+    for (int attempt = 0; running_; ++attempt) {
+        auto c = pg::Connection::connect(s_.pg_url);
+        if (c) return std::move(*c);
+        log::warn("database unavailable, retrying", {{"error", c.error().message}});
+        metrics_.counter("ocms_worker_db_retries_total", "Database faults retried by the worker").inc();
+        backoff(attempt);
+    }
+    return nullptr;
+}
+
+bool Worker::publish(const std::vector<OutMessage>& out) {
+    // Publish everything, wait for every ack; resend what failed until it is acknowledged.
+    std::vector<const OutMessage*> todo;
+    for (const auto& m : out) todo.push_back(&m);
+    for (int attempt = 0; !todo.empty(); ++attempt) {
+        if (!running_ && attempt > 0) return false;
+        auto failed = std::make_shared<std::vector<const OutMessage*>>();
+        auto mu = std::make_shared<std::mutex>();
+        for (const OutMessage* m : todo) {
+            auto err = producer_->produce(m->topic, m->partition, m->key, m->value, {},
+                                          [failed, mu, m](const kafka::DeliveryReport& r) {
+                                              if (!r.ok()) {
+                                                  std::lock_guard lk(*mu);
+                                                  failed->push_back(m);
+                                              }
+                                          });
+            if (err) {
+                std::lock_guard lk(*mu);
+                failed->push_back(m);
+            }
+        }
+        producer_->flush(std::chrono::milliseconds(s_.message_timeout_ms + 5000));
+        std::lock_guard lk(*mu);
+        if (!failed->empty()) {
+            log::warn("publishing failed, retrying", {{"count", std::to_string(failed->size())}});
+            backoff(attempt);
+        }
+        todo = *failed;
+    }
+    return true;
+}
+
+int Worker::run() {
+    auto consumer = kafka::Consumer::create(s_.brokers, s_.group_id,
+                                            {{"max.poll.interval.ms", "600000"},
+                                             {"session.timeout.ms", "10000"},
+                                             {"heartbeat.interval.ms", "1000"},
+                                             {"partition.assignment.strategy", "range,roundrobin"}});
+    if (!consumer) {
+        log::error("cannot create consumer", {{"error", consumer.error()}});
+        return 2;
+    }
+    consumer_ = std::move(*consumer);
+    auto producer = kafka::Producer::create(s_.brokers, {{"message.timeout.ms", std::to_string(s_.message_timeout_ms)}});
+    if (!producer) {
+        log::error("cannot create producer", {{"error", producer.error()}});
+        return 2;
+    }
+    producer_ = std::move(*producer);
+    const auto topics = handled_topics();
+    if (auto e = consumer_->subscribe(topics)) {
+        log::error("cannot subscribe", {{"error", *e}});
+        return 2;
+    }
+    auto db = connect_db();
+    auto& lag_gauge = metrics_.gauge("ocms_consumer_lag", "Messages on the assigned partitions not yet committed");
+    auto& batch_hist = metrics_.histogram("ocms_worker_batch_seconds", "Time to apply and publish one batch");
+    auto& batch_size = metrics_.histogram("ocms_worker_batch_size", "Commands per batch",
+                                          "", {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000});
+    log::info("worker started", {{"group", s_.group_id}, {"brokers", s_.brokers}});
+    auto last_lag = std::chrono::steady_clock::now() - 10s;
+
+    while (running_) {
+        std::vector<InMessage> batch;
+        for (auto wait = 200ms; running_ && int(batch.size()) < s_.batch_max; wait = 0ms) {
+            auto m = consumer_->poll(batch.empty() ? wait : 1ms);
+            if (!m) break;
+            if (m->err()) {
+                if (kafka::classify(m->err()) == FaultKind::fatal) {
+                    log::error("fatal consumer error", {{"error", m->error_text()}});
+                    return 3;
+                }
+                log::warn("consumer error", {{"error", m->error_text()}});
+                continue;
+            }
+            batch.push_back({m->topic(), m->partition(), m->offset(), std::string(m->key()), std::string(m->value())});
+        }
+        if (!consumer_->assignment().empty()) ready_ = true;
+        if (std::chrono::steady_clock::now() - last_lag > 2s) {
+            last_lag = std::chrono::steady_clock::now();
+            if (auto lag = consumer_->lag(500ms)) lag_gauge.set(double(*lag));
+        }
+        if (batch.empty()) continue;
+        const auto started = std::chrono::steady_clock::now();
+
+        BatchResult result;
+        for (int attempt = 0;; ++attempt) {
+            if (!db || !db->ok()) db = connect_db();
+            if (!db) return 0;  // stopping
+            auto r = processor_.process(*db, batch);
+            if (r) {
+                result = std::move(*r);
+                break;
+            }
+            log::warn("batch not applied, retrying",
+                      {{"error", r.error().message}, {"sqlstate", r.error().sqlstate}, {"attempt", std::to_string(attempt)}});
+            metrics_.counter("ocms_worker_db_retries_total", "Database faults retried by the worker").inc();
+            if (!db->ok()) db.reset();
+            backoff(attempt);
+            if (!running_) return 0;  // nothing committed: the batch is redelivered
+        }
+        if (!publish(result.out)) return 0;  // stopping before the acks: redelivered, inbox answers
+
+        std::map<std::pair<std::string, std::int32_t>, std::int64_t> next;
+        for (const auto& m : batch) {
+            auto& o = next[{m.topic, m.partition}];
+            o = std::max(o, m.offset + 1);
+        }
+        std::vector<kafka::TopicPartition> offsets;
+        for (const auto& [tp, off] : next) offsets.push_back({tp.first, tp.second, off});
+        if (auto e = consumer_->commit(offsets))
+            log::warn("offset commit failed; the batch may be redelivered and answered from the inbox",
+                      {{"error", rd_kafka_err2str(e)}});
+        batch_size.observe(double(batch.size()));
+        batch_hist.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
+    consumer_->close();
+    log::info("worker stopped");
+    return 0;
+}
+
+}  // namespace ocms::worker

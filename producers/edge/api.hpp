@@ -1,0 +1,65 @@
+#pragma once
+// The types every part of the HTTP API shares: the services a request may use, the exchange a
+// handler gets, and the handler signature. Nothing here touches a socket, so the pipeline and
+// the handlers run in tests with fakes behind CommandGateway and OutcomeStore.
+#include "auth/auth.hpp"
+#include "config.hpp"
+#include "core/time.hpp"
+#include "core/types.hpp"
+#include "envelope.hpp"
+#include "json/json.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <expected>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace ocms::json {
+class SchemaRegistry;
+}
+namespace ocms::metrics {
+class Registry;
+}
+
+namespace ocms::edge {
+
+class CommandGateway;
+class OutcomeStore;
+class SchemaExplainer;
+struct Route;
+
+// Shared, long-lived, thread-safe services. Built once in main (or a test).
+struct Services {
+    std::shared_ptr<const EdgeConfig> config;
+    std::shared_ptr<const json::SchemaRegistry> schemas;
+    std::shared_ptr<const SchemaExplainer> explainer;
+    std::shared_ptr<const auth::JwtVerifier> jwt;
+    std::shared_ptr<const auth::ApimKeys> apim;
+    std::shared_ptr<CommandGateway> gateway;
+    std::shared_ptr<OutcomeStore> outcomes;
+    std::shared_ptr<metrics::Registry> metrics;
+    Clock clock = system_clock();
+};
+
+// One request as a handler sees it after size, auth and schema checks passed.
+struct Exchange {
+    std::shared_ptr<const Services> svc;
+    const Route* route = nullptr;
+    RequestId request_id;
+    auth::Claims claims;
+    boost::asio::any_io_executor executor;  // the session's strand: call done() on it
+};
+
+struct HandlerOk {
+    unsigned status = 200;
+    std::string body;
+    std::string content_type = "application/json";
+};
+using HandlerResult = std::expected<HandlerOk, ApiError>;
+using HandlerDone = std::function<void(HandlerResult)>;
+// body: the parsed, schema-checked body (nullptr for routes without one); valid during the call.
+using Handler = std::function<void(std::shared_ptr<Exchange>, const json::Value* body, HandlerDone)>;
+
+}  // namespace ocms::edge

@@ -1,0 +1,46 @@
+#pragma once
+// Errors at the HTTP boundary: the one place where a failure becomes an HTTP status and an error
+// body (STYLE.md 5). Every route names its envelope style; spec 002 uses
+//   {"data":{"appCode":"OCMS-4000","message":"..."}}
+// and spec 003's routes will use
+//   {"success":false,"error":{"code":"OCMS-4000","message":"..."}}.
+#include "core/error.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace ocms::edge {
+
+enum class EnvelopeStyle {
+    ocms_data,      // spec 002 section 6.4
+    success_error,  // spec 003
+};
+
+// What went wrong, independent of how it is rendered.
+enum class ErrorKind {
+    bad_request,         // 400 OCMS-4000: size limit, JSON, schema, business validation at the edge
+    unauthorized,        // 401 OCMS-4001: no/bad/expired token, wrong issuer, missing APIM key
+    forbidden,           // 403 OCMS-4001: good token without the route's role
+    not_found,           // 404 OCMS-4000: no such path
+    method_not_allowed,  // 405 OCMS-4000: path exists, method does not
+    internal,            // 500 OCMS-5000: database down, unexpected faults
+};
+
+struct ApiError {
+    ErrorKind kind;
+    std::string message;
+};
+
+struct RenderedError {
+    unsigned status;
+    AppCode code;
+    std::string body;  // JSON
+};
+
+// THE function that chooses the HTTP status, the application code and the body.
+RenderedError render_error(EnvelopeStyle style, const ApiError& e);
+
+// An incoming X-Request-Id is kept when it is 1..64 characters of [A-Za-z0-9._-].
+bool sane_request_id(std::string_view id);
+
+}  // namespace ocms::edge

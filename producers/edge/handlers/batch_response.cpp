@@ -1,0 +1,60 @@
+#include "batch_response.hpp"
+
+#include "json/json.hpp"
+
+namespace ocms::edge {
+
+ResultItem result_of(const messages::Reply& r) {
+    return ResultItem{r.notice_no, r.app_code, r.message, r.data_json, std::nullopt};
+}
+
+ResultItem pending_result(const NoticeNo& n, const CommandId& id) {
+    return ResultItem{n, codes::kPending, std::string(kPendingMessage), "", id};
+}
+
+ResultItem not_queued_result(const NoticeNo& n) {
+    return ResultItem{n, codes::kInternal, std::string(kNotQueuedMessage), "", std::nullopt};
+}
+
+std::string write_batch(const BatchBody& b) {
+    int success = 0, errors = 0;
+    for (const auto& it : b.items) {
+        if (it.pending_command) continue;
+        if (it.app_code.is_success()) ++success;
+        else ++errors;
+    }
+    rapidjson::StringBuffer sb;
+    json::Writer w(sb);
+    w.StartObject();
+    json::kv(w, "totalProcessed", std::int64_t(b.total));
+    json::kv(w, "successCount", std::int64_t(success));
+    json::kv(w, "errorCount", std::int64_t(errors));
+    if (b.show_pending_count || b.pending_count > 0) json::kv(w, "pendingCount", std::int64_t(b.pending_count));
+    if (b.status) json::kv(w, "status", std::string_view(*b.status));
+    json::kv(w, "requestId", std::string_view(b.request_id.value()));
+    w.Key("results");
+    w.StartArray();
+    for (const auto& it : b.items) {
+        w.StartObject();
+        json::kv(w, "noticeNo", std::string_view(it.notice_no.value()));
+        if (!it.data_json.empty()) {
+            if (auto data = json::parse(it.data_json); data && data->IsObject()) {
+                for (const char* k : {"srNo", "dueDateOfRevival"}) {
+                    auto m = data->FindMember(k);
+                    if (m == data->MemberEnd() || m->value.IsNull()) continue;
+                    w.Key(k);
+                    m->value.Accept(w);
+                }
+            }
+        }
+        json::kv(w, "appCode", it.app_code.str());
+        json::kv(w, "message", std::string_view(it.message));
+        if (it.pending_command) json::kv(w, "commandId", std::string_view(it.pending_command->value()));
+        w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    return {sb.GetString(), sb.GetSize()};
+}
+
+}  // namespace ocms::edge

@@ -1,0 +1,114 @@
+#include "staff_apply_suspension.hpp"
+
+#include "batch_response.hpp"
+#include "core/ids.hpp"
+#include "json/schema_registry.hpp"
+
+#include <set>
+
+namespace ocms::edge {
+
+namespace staff_apply {
+
+namespace {
+std::string payload_for(const json::Value& body, std::string_view notice) {
+    rapidjson::StringBuffer sb;
+    json::Writer w(sb);
+    w.StartObject();
+    json::kv(w, "noticeNo", notice);
+    json::kv(w, "suspensionType", json::get_string(body, "suspensionType").value_or(""));
+    json::kv(w, "reasonOfSuspension", json::get_string(body, "reasonOfSuspension").value_or(""));
+    if (auto r = json::get_string(body, "suspensionRemarks")) json::kv(w, "suspensionRemarks", *r);
+    json::kv(w, "officerAuthorisingSuspension", json::get_string(body, "officerAuthorisingSuspension").value_or(""));
+    if (auto c = json::get_bool(body, "checking")) json::kv(w, "checking", *c);
+    w.EndObject();
+    return {sb.GetString(), sb.GetSize()};
+}
+}  // namespace
+
+Result<std::vector<messages::Command>> build_commands(const json::Value& body, const RequestId& request_id,
+                                                      TimePoint now, const json::SchemaRegistry* schemas) {
+    const json::Value* notices = json::get_array(body, "noticeNo");
+    if (!notices || notices->Empty()) return fail(codes::kBadRequest, "noticeNo must list at least one notice");
+    std::set<std::string_view> seen;
+    for (const auto& n : notices->GetArray()) {
+        if (!n.IsString()) return fail(codes::kBadRequest, "noticeNo must be a list of strings");
+        std::string_view s(n.GetString(), n.GetStringLength());
+        if (!seen.insert(s).second) return fail(codes::kBadRequest, "Duplicate notice number: " + std::string(s));
+    }
+    const std::string officer(json::get_string(body, "officerAuthorisingSuspension").value_or(""));
+    const TraceId trace(new_uuid());  // one trace for every command of the request
+    const int size = int(notices->Size());
+    std::vector<messages::Command> out;
+    out.reserve(std::size_t(size));
+    for (int i = 0; i < size; ++i) {
+        const auto& n = (*notices)[rapidjson::SizeType(i)];
+        messages::Command c;
+        c.command_id = CommandId(new_uuid());
+        c.type = kCommandType;
+        c.schema_version = 1;
+        c.issued_at = now;
+        c.source = kSource;
+        c.officer = officer;
+        c.request_id = request_id;
+        c.trace_id = trace;
+        c.batch = messages::BatchPos{i, size};
+        c.payload_json = payload_for(body, std::string_view(n.GetString(), n.GetStringLength()));
+        if (schemas) {
+            // The worker checks these schemas again; refusing here gives the caller a 400 now.
+            auto doc = json::parse(messages::encode(c));
+            std::string why = doc ? schemas->validate("envelope.v1", *doc) : doc.error();
+            if (why.empty()) {
+                auto p = json::parse(c.payload_json);
+                why = p ? schemas->validate(messages::payload_schema_name(c.type, c.schema_version), *p) : p.error();
+            }
+            if (!why.empty()) return fail(codes::kBadRequest, "Invalid request: command refused by its schema (" + why + ")");
+        }
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+Answer assemble(const RequestId& request_id, const std::vector<DispatchItem>& items) {
+    BatchBody b;
+    b.request_id = request_id;
+    b.total = int(items.size());
+    for (const auto& it : items) {
+        switch (it.state) {
+            case DispatchItem::State::replied: {
+                ResultItem r = result_of(*it.reply);
+                r.notice_no = it.notice_no;  // request order and spelling
+                b.items.push_back(std::move(r));
+                break;
+            }
+            case DispatchItem::State::pending:
+                ++b.pending_count;
+                b.items.push_back(pending_result(it.notice_no, it.command_id));
+                break;
+            case DispatchItem::State::failed:
+                b.items.push_back(not_queued_result(it.notice_no));
+                break;
+        }
+    }
+    return Answer{b.pending_count > 0 ? 202u : 200u, write_batch(b)};
+}
+
+}  // namespace staff_apply
+
+namespace handlers {
+
+void staff_apply_suspension(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
+    auto commands = staff_apply::build_commands(*body, ex->request_id, ex->svc->clock(), ex->svc->schemas.get());
+    if (!commands) return done(std::unexpected(ApiError{ErrorKind::bad_request, commands.error().message}));
+    if (!ex->svc->gateway) return done(std::unexpected(ApiError{ErrorKind::internal, std::string(kNotQueuedMessage)}));
+    auto request_id = ex->request_id;
+    ex->svc->gateway->dispatch(std::move(*commands), ex->executor,
+                               [request_id, done = std::move(done)](std::vector<DispatchItem> items) {
+                                   auto a = staff_apply::assemble(request_id, items);
+                                   done(HandlerOk{a.status, std::move(a.body)});
+                               });
+}
+
+}  // namespace handlers
+
+}  // namespace ocms::edge

@@ -1,0 +1,41 @@
+#pragma once
+// POST /v1/staff-apply-suspension (spec 002 API 3): one suspension.apply command per notice on
+// ocms.cmd.suspension, then the spec's batch answer from the replies. The mapping and the
+// answer are pure functions so tests need no sockets, Kafka or clock.
+#include "../api.hpp"
+#include "../gateway.hpp"
+#include "core/error.hpp"
+#include "messages/messages.hpp"
+
+#include <vector>
+
+namespace ocms::json {
+class SchemaRegistry;
+}
+
+namespace ocms::edge {
+
+namespace staff_apply {
+
+inline constexpr const char* kCommandType = "suspension.apply";
+inline constexpr const char* kSource = "OCMS_FE";
+
+// body passed "http/staff-apply-suspension.request". Fails with OCMS-4000 on a duplicate
+// notice number or (when schemas is given) a command its own schemas would refuse.
+Result<std::vector<messages::Command>> build_commands(const json::Value& body, const RequestId& request_id,
+                                                      TimePoint now, const json::SchemaRegistry* schemas);
+
+struct Answer {
+    unsigned status;  // 200, or 202 when some results are pending
+    std::string body;
+};
+// items in request order (as the gateway returns them).
+Answer assemble(const RequestId& request_id, const std::vector<DispatchItem>& items);
+
+}  // namespace staff_apply
+
+namespace handlers {
+void staff_apply_suspension(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
+}
+
+}  // namespace ocms::edge

@@ -1,0 +1,90 @@
+// ocms-edge: wires the configuration, the schemas, auth, the command gateway, the outcome store
+// and the HTTP server together. Everything else lives in the ocms_edge library.
+#include "config.hpp"
+#include "core/log.hpp"
+#include "gateway.hpp"
+#include "json/schema_registry.hpp"
+#include "metrics/metrics.hpp"
+#include "outcome_store.hpp"
+#include "routes.hpp"
+#include "schema_explain.hpp"
+#include "server.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
+#include <thread>
+#include <vector>
+
+#ifndef OCMS_DEFAULT_SCHEMAS_DIR
+#define OCMS_DEFAULT_SCHEMAS_DIR "schemas"
+#endif
+
+namespace net = boost::asio;
+using namespace ocms;
+
+int main() {
+    std::shared_ptr<const edge::EdgeConfig> cfg;
+    try {
+        cfg = edge::load_config(OCMS_DEFAULT_SCHEMAS_DIR);
+    } catch (const std::exception& e) {
+        log::error("configuration refused", {{"error", e.what()}});
+        return 2;
+    }
+    log::init("ocms-edge", cfg->log_level);
+    try {
+        auto schemas = json::SchemaRegistry::load(cfg->schemas_dir);
+        for (const auto& r : edge::routes())
+            if (!r.body_schema.empty() && !schemas->has(r.body_schema))
+                throw std::runtime_error("route " + r.path + " names a missing schema " + r.body_schema);
+
+        auto metrics = std::make_shared<metrics::Registry>();
+        net::io_context ioc{cfg->threads};
+
+        auto gateway = std::make_shared<edge::KafkaGateway>(cfg, schemas, *metrics, ioc.get_executor());
+        gateway->start();
+
+        auto svc = std::make_shared<edge::Services>();
+        svc->config = cfg;
+        svc->schemas = schemas;
+        svc->explainer = edge::SchemaExplainer::load(cfg->schemas_dir);
+        svc->jwt = std::make_shared<auth::JwtVerifier>(cfg->jwt_secret, cfg->jwt_issuer);
+        svc->apim = std::make_shared<auth::ApimKeys>(cfg->apim_keys_file.empty()
+                                                         ? auth::ApimKeys({})
+                                                         : auth::ApimKeys::load_file(cfg->apim_keys_file));
+        svc->gateway = gateway;
+        svc->outcomes = std::make_shared<edge::PgOutcomeStore>(cfg->pg_url, 2);
+        svc->metrics = metrics;
+
+        net::ip::tcp::endpoint at{net::ip::make_address(cfg->listen_host), cfg->listen_port};
+        auto listener = std::make_shared<edge::Listener>(ioc, at, svc);
+        listener->run();
+        log::info("ocms-edge listening",
+                  {{"listen", cfg->listen_host + ":" + std::to_string(cfg->listen_port)},
+                   {"instance", std::to_string(cfg->instance)}, {"brokers", cfg->brokers},
+                   {"deadlineMs", std::to_string(cfg->deadline.count())},
+                   {"threads", std::to_string(cfg->threads)}});
+
+        net::signal_set signals(ioc, SIGINT, SIGTERM);
+        signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+            if (ec) return;
+            log::info("ocms-edge stopping", {{"signal", std::to_string(sig)}});
+            listener->stop();
+            ioc.stop();
+        });
+
+        std::vector<std::thread> threads;
+        for (int i = 1; i < cfg->threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+        ioc.run();
+        for (auto& t : threads) t.join();
+
+        gateway->stop();  // ends the reply consumer, flushes the producer
+        svc.reset();
+        log::info("ocms-edge stopped");
+    } catch (const std::exception& e) {
+        log::error("ocms-edge failed", {{"error", e.what()}});
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,195 @@
+#include "pipeline.hpp"
+
+#include "core/ids.hpp"
+#include "core/log.hpp"
+#include "json/schema_registry.hpp"
+#include "metrics/metrics.hpp"
+#include "routes.hpp"
+#include "schema_explain.hpp"
+
+#include <atomic>
+#include <chrono>
+
+namespace ocms::edge {
+
+namespace http = boost::beast::http;
+
+RequestId request_id_of(std::string_view header) {
+    if (sane_request_id(header)) return RequestId(std::string(header));
+    return RequestId(new_uuid());
+}
+
+namespace {
+
+const char* kRequestIdHeader = "X-Request-Id";
+
+// Boost 1.74's Beast speaks boost::string_view.
+std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
+
+HttpResponse make_response(unsigned status, unsigned version, bool keep_alive, const RequestId& id, std::string body,
+                           std::string_view content_type = "application/json") {
+    HttpResponse res{static_cast<http::status>(status), version};
+    res.set(http::field::server, "ocms-edge");
+    res.set(http::field::content_type, boost::beast::string_view(content_type.data(), content_type.size()));
+    res.set(kRequestIdHeader, id.value());
+    res.keep_alive(keep_alive);
+    res.body() = std::move(body);
+    res.prepare_payload();
+    return res;
+}
+
+// Counts, logs and sends: the one exit of every request.
+struct Finisher {
+    std::shared_ptr<const Services> svc;
+    std::string route_label;
+    std::string method;
+    std::string target;
+    RequestId request_id;
+    unsigned version;
+    bool keep_alive;
+    bool quiet;  // probes: access log at debug level
+    std::chrono::steady_clock::time_point started;
+    Respond respond;
+
+    void operator()(unsigned status, std::string body, std::string_view content_type = "application/json") const {
+        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (svc->metrics) {
+            std::string route = "route=\"" + metrics::label_value(route_label) + "\"";
+            svc->metrics
+                ->counter("ocms_http_requests_total", "HTTP requests by route and status",
+                          route + ",status=\"" + std::to_string(status) + "\"")
+                .inc();
+            svc->metrics->histogram("ocms_http_request_duration_seconds", "HTTP request latency", route)
+                .observe(seconds);
+        }
+        auto ms = std::to_string(static_cast<long long>(seconds * 1000.0));
+        auto st = std::to_string(status);
+        log::Fields fields{{"requestId", request_id.value()}, {"method", method}, {"path", target},
+                           {"status", st}, {"durationMs", ms}};
+        if (quiet) log::debug("request", fields);
+        else if (status >= 500) log::error("request", fields);
+        else log::info("request", fields);
+        respond(make_response(status, version, keep_alive, request_id, std::move(body), content_type));
+    }
+    void fail(EnvelopeStyle style, const ApiError& e) const {
+        auto r = render_error(style, e);
+        if (r.status < 500)
+            log::info("request rejected", {{"requestId", request_id.value()}, {"appCode", r.code.str()},
+                                           {"reason", e.message}});
+        (*this)(r.status, std::move(r.body));
+    }
+};
+
+std::string allowed_methods(const std::string& path) {
+    std::string out;
+    for (const auto& r : routes())
+        if (r.path == path) out += (out.empty() ? "" : ", ") + std::string(http::to_string(r.method));
+    return out;
+}
+
+}  // namespace
+
+HttpResponse oversize_response(const Services& svc, unsigned version, std::string_view request_id) {
+    RequestId id = request_id_of(request_id);
+    auto r = render_error(EnvelopeStyle::ocms_data,
+                          {ErrorKind::bad_request, "Request body is larger than " +
+                                                       std::to_string(svc.config->body_limit) + " bytes"});
+    if (svc.metrics)
+        svc.metrics
+            ->counter("ocms_http_requests_total", "HTTP requests by route and status",
+                      "route=\"unread\",status=\"" + std::to_string(r.status) + "\"")
+            .inc();
+    log::info("request rejected", {{"requestId", id.value()}, {"appCode", r.code.str()}, {"reason", "body limit"}});
+    return make_response(r.status, version, false, id, std::move(r.body));
+}
+
+void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost::asio::any_io_executor ex,
+                    Respond respond) {
+    std::string target(req.target());
+    std::string path = target.substr(0, target.find('?'));
+    const Route* route = nullptr;
+    bool path_known = false;
+    for (const auto& r : routes()) {
+        if (r.path != path) continue;
+        path_known = true;
+        if (r.method == req.method()) route = &r;
+    }
+    auto fin = std::make_shared<Finisher>(
+        Finisher{svc, route ? route->path : (path_known ? path : std::string("unmatched")),
+                 std::string(req.method_string()), path, request_id_of(sv(req[kRequestIdHeader])), req.version(),
+                 req.keep_alive(), route && route->probe, std::chrono::steady_clock::now(), std::move(respond)});
+
+    if (!route) {
+        if (path_known)
+            return fin->fail(EnvelopeStyle::ocms_data,
+                             {ErrorKind::method_not_allowed, "Method " + std::string(req.method_string()) +
+                                                                 " is not allowed on " + path + "; use " +
+                                                                 allowed_methods(path)});
+        return fin->fail(EnvelopeStyle::ocms_data, {ErrorKind::not_found, "No such API: " + path});
+    }
+    const EnvelopeStyle style = route->style;
+
+    // 1. size (the session's parser enforces the limit too; this covers every other caller)
+    if (req.body().size() > svc->config->body_limit)
+        return fin->fail(style, {ErrorKind::bad_request,
+                                 "Request body is larger than " + std::to_string(svc->config->body_limit) + " bytes"});
+
+    // 2. auth
+    auto exchange = std::make_shared<Exchange>();
+    exchange->svc = svc;
+    exchange->route = route;
+    exchange->request_id = fin->request_id;
+    exchange->executor = ex;
+    if (route->auth.required()) {
+        auto claims = svc->jwt->verify(sv(req[http::field::authorization]), svc->clock());
+        if (!claims) {
+            bool forbidden = claims.error().status == 403;
+            return fin->fail(style, {forbidden ? ErrorKind::forbidden : ErrorKind::unauthorized,
+                                     "Unauthorized: " + claims.error().message});
+        }
+        const auto& any_of = route->auth.any_of_roles;
+        bool allowed = any_of.empty();
+        for (const auto& role : any_of) allowed = allowed || claims->has_role(role);
+        if (!allowed) {
+            std::string need;
+            for (const auto& role : any_of) need += (need.empty() ? "" : ", ") + role;
+            return fin->fail(style, {ErrorKind::forbidden, "Forbidden: this API needs the role " + need});
+        }
+        if (route->auth.apim && !(svc->apim && svc->apim->accepts(sv(req["Ocp-Apim-Subscription-Key"]))))
+            return fin->fail(style,
+                             {ErrorKind::unauthorized, "Unauthorized: missing or invalid Ocp-Apim-Subscription-Key"});
+        exchange->claims = std::move(*claims);
+    }
+
+    // 3. JSON and schema
+    std::optional<json::Document> doc;
+    if (!route->body_schema.empty()) {
+        auto parsed = json::parse(req.body());
+        if (!parsed)
+            return fin->fail(style, {ErrorKind::bad_request, req.body().empty()
+                                                                 ? "Invalid request: the body is empty"
+                                                                 : "Invalid request: malformed JSON at " + parsed.error()});
+        if (auto why = svc->schemas->validate(route->body_schema, *parsed); !why.empty()) {
+            std::string text = svc->explainer ? svc->explainer->explain(route->body_schema, *parsed, why) : why;
+            return fin->fail(style, {ErrorKind::bad_request, "Invalid request: " + text});
+        }
+        doc = std::move(*parsed);
+    }
+
+    // 4. the handler
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    auto done = [fin, style, once](HandlerResult r) {
+        if (once->exchange(true)) return;  // a response is sent once
+        if (!r) return fin->fail(style, r.error());
+        (*fin)(r->status, std::move(r->body), r->content_type);
+    };
+    try {
+        route->handler(exchange, doc ? &*doc : nullptr, std::move(done));
+    } catch (const std::exception& e) {
+        // Handlers report failures through done(); an exception here is a bug, not a crash.
+        log::error("handler threw", {{"requestId", fin->request_id.value()}, {"error", e.what()}});
+        if (!once->exchange(true)) fin->fail(style, {ErrorKind::internal, "Internal error; please retry"});
+    }
+}
+
+}  // namespace ocms::edge

@@ -1,0 +1,31 @@
+#pragma once
+// The HTTP pipeline of the edge, free of sockets (Beast advanced server's handle_request):
+// route lookup -> size limit -> auth -> JSON parse -> schema check -> handler. Every response,
+// success or error, leaves through one place that sets Content-Type, X-Request-Id and
+// keep-alive, counts it in /metrics and writes the access log line.
+#include "api.hpp"
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <functional>
+#include <memory>
+
+namespace ocms::edge {
+
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+using Respond = std::function<void(HttpResponse)>;
+
+// respond is called exactly once, either before handle_request returns or later on ex.
+void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost::asio::any_io_executor ex,
+                    Respond respond);
+
+// The response for a request the session could not read whole (body over the limit): 400
+// OCMS-4000 in the spec 002 envelope. request_id may be empty (then one is made).
+HttpResponse oversize_response(const Services& svc, unsigned version, std::string_view request_id);
+
+// The request id of a request: a sane X-Request-Id, else a new UUID.
+RequestId request_id_of(std::string_view header);
+
+}  // namespace ocms::edge

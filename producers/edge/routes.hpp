@@ -1,0 +1,38 @@
+#pragma once
+// THE route table of the edge (STYLE.md 3): method, path, who may call, the schema of the body,
+// the error envelope and the handler of every HTTP route. tests/unit/edge walks it against
+// schemas/openapi.yaml and the SchemaRegistry.
+#include "api.hpp"
+
+#include <boost/beast/http/verb.hpp>
+
+#include <string>
+#include <vector>
+
+namespace ocms::edge {
+
+namespace roles {
+inline constexpr const char* kStaff = "OCMS_STAFF";
+inline constexpr const char* kPlus = "PLUS";
+inline constexpr const char* kOps = "OPS";
+}  // namespace roles
+
+struct RouteAuth {
+    std::vector<std::string> any_of_roles;  // empty and !apim: no authentication
+    bool apim = false;                      // PLUS routes: Ocp-Apim-Subscription-Key required too
+    bool required() const { return apim || !any_of_roles.empty(); }
+};
+
+struct Route {
+    boost::beast::http::verb method;
+    std::string path;
+    RouteAuth auth;
+    std::string body_schema;  // SchemaRegistry name, "" for none
+    EnvelopeStyle style = EnvelopeStyle::ocms_data;
+    Handler handler;
+    bool probe = false;  // operational route: access log at debug level (probes poll often)
+};
+
+const std::vector<Route>& routes();
+
+}  // namespace ocms::edge

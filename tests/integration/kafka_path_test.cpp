@@ -1,0 +1,126 @@
+// Commands published straight to the topics, as other OCMS systems do (kcat), poison
+// messages, and replay: against the real broker and database.
+#include "support.hpp"
+
+#include "core/ids.hpp"
+#include "messages/messages.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ocms::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool outcome_seen(const std::map<int, long long>& from, const std::string& command_id, std::string* app_code) {
+    return scan_topic(
+        messages::kTopicOutcome, from,
+        [&](const kafka::Message& m) {
+            auto doc = json::parse(m.value());
+            if (!doc || json::get_string(*doc, "commandId").value_or("") != command_id) return false;
+            if (app_code) *app_code = std::string(json::get_string(*doc, "appCode").value_or(""));
+            return true;
+        },
+        60s);
+}
+
+TEST(KafkaPath, CommandPublishedWithKcatIsAppliedAndItsOutcomePublished) {
+    auto notice = make_notices(1)[0];
+    auto from = high_watermarks(messages::kTopicOutcome);
+    std::string id = new_uuid();
+    ASSERT_EQ(kcat_publish(messages::kTopicSuspension, notice, command_json(id, notice)), 0);
+    std::string code;
+    ASSERT_TRUE(outcome_seen(from, id, &code)) << "no outcome for " << id;
+    EXPECT_EQ(code, "OCMS-2000");
+    auto db = readonly_db();
+    EXPECT_EQ(scalar(*db, "SELECT count(*) FROM ocms_suspended_notice WHERE notice_no = $1 AND suspension_source = 'OCMS'",
+                     {notice}),
+              1);
+    EXPECT_EQ(scalar(*db, "SELECT count(*) FROM ocms_command_inbox WHERE command_id = $1", {id}), 1);
+}
+
+TEST(KafkaPath, PoisonMessageGoesToDlqAndTheNextOneIsApplied) {
+    auto notice = make_notices(1)[0];
+    auto dlq_from = high_watermarks(messages::kTopicDlq);
+    auto out_from = high_watermarks(messages::kTopicOutcome);
+    const std::string poison = "this is not a command " + new_uuid();
+    const std::string bad_schema_id = new_uuid();
+    std::string bad_schema = command_json(bad_schema_id, notice);
+    bad_schema.replace(bad_schema.find("\"suspensionType\":\"TS\""), 21, "\"suspensionType\":42");
+    const std::string good_id = new_uuid();
+    // Same key, so all three land on one partition, in this order.
+    ASSERT_EQ(kcat_publish(messages::kTopicSuspension, notice, poison), 0);
+    ASSERT_EQ(kcat_publish(messages::kTopicSuspension, notice, bad_schema), 0);
+    ASSERT_EQ(kcat_publish(messages::kTopicSuspension, notice, command_json(good_id, notice)), 0);
+
+    std::string code;
+    ASSERT_TRUE(outcome_seen(out_from, good_id, &code));
+    EXPECT_EQ(code, "OCMS-2000");
+
+    bool poison_found = false, schema_found = false;
+    scan_topic(
+        messages::kTopicDlq, dlq_from,
+        [&](const kafka::Message& m) {
+            auto doc = json::parse(m.value());
+            if (!doc) return false;
+            auto original = messages::original_bytes(*doc);
+            auto reason = json::get_string(*doc, "reason").value_or("");
+            if (original && *original == poison) {
+                EXPECT_EQ(reason, "json");
+                EXPECT_EQ(json::get_string(*doc, "sourceTopic").value_or(""), messages::kTopicSuspension);
+                poison_found = true;
+            }
+            if (json::get_string(*doc, "commandId").value_or("") == bad_schema_id) {
+                EXPECT_EQ(reason, "schema");
+                schema_found = true;
+            }
+            return poison_found && schema_found;
+        },
+        30s);
+    EXPECT_TRUE(poison_found) << "poison message not in " << messages::kTopicDlq;
+    EXPECT_TRUE(schema_found) << "schema-invalid command not in " << messages::kTopicDlq;
+    auto db = readonly_db();
+    EXPECT_EQ(scalar(*db, "SELECT count(*) FROM ocms_command_inbox WHERE command_id = $1", {bad_schema_id}), 0);
+}
+
+TEST(KafkaPath, ReplayingTheWholeCommandTopicChangesNoRow) {
+    // Something to replay, even on a fresh broker.
+    auto notices = make_notices(3);
+    auto res = post_authed("/v1/staff-apply-suspension", staff_body(notices));
+    ASSERT_EQ(res.status, 200) << res.body;
+    ASSERT_TRUE(wait_group_caught_up(messages::kTopicSuspension, 60s));
+
+    const std::string snapshot_sql =
+        "SELECT md5(coalesce((SELECT string_agg(notice_no || sr_no || coalesce(due_date_of_revival::text, ''), ',' "
+        "ORDER BY sr_no) FROM ocms_suspended_notice), '') || coalesce((SELECT string_agg(notice_no || "
+        "coalesce(suspension_type, '') || coalesce(due_date_of_revival::text, '') || coalesce(upd_date::text, ''), ',' "
+        "ORDER BY notice_no) FROM ocms_valid_offence_notice), ''))";
+    auto db = readonly_db();
+    auto before = db->exec(snapshot_sql);
+    ASSERT_TRUE(before.has_value());
+    long long records = scalar(*db, "SELECT count(*) FROM ocms_suspended_notice");
+    long long inbox = scalar(*db, "SELECT count(*) FROM ocms_command_inbox");
+
+    auto out = sh_output("\"$OCMS_BIN/ocms-replay\" replay --topic ocms.cmd.suspension --operator test "
+                         "--reason 'integration test' 2>&1");
+    ASSERT_NE(out.find("replay: read"), std::string::npos) << out;
+    ASSERT_NE(out.find("failed 0"), std::string::npos) << out;
+    ASSERT_TRUE(wait_group_caught_up(messages::kTopicSuspension, 180s)) << "workers did not catch up";
+
+    auto after = db->exec(snapshot_sql);
+    ASSERT_TRUE(after.has_value());
+    EXPECT_EQ(std::string(before->get(0, 0)), std::string(after->get(0, 0))) << "a replay changed a row";
+    EXPECT_EQ(scalar(*db, "SELECT count(*) FROM ocms_suspended_notice"), records);
+    EXPECT_EQ(scalar(*db, "SELECT count(*) FROM ocms_command_inbox"), inbox);
+}
+
+TEST(KafkaPath, ReplayDryRunPublishesNothing) {
+    auto before = high_watermarks(messages::kTopicSuspension);
+    auto out = sh_output("\"$OCMS_BIN/ocms-replay\" replay --topic ocms.cmd.suspension --dry-run 2>&1 | tail -3");
+    EXPECT_NE(out.find("(dry run)"), std::string::npos) << out;
+    EXPECT_NE(out.find("inbox would answer"), std::string::npos) << out;
+    EXPECT_EQ(high_watermarks(messages::kTopicSuspension), before);
+}
+
+}  // namespace
+}  // namespace ocms::test

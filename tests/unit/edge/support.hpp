@@ -1,0 +1,169 @@
+#pragma once
+// Shared helpers of the edge unit tests: services over the repo's schemas, test JWTs (libjwt),
+// fakes behind CommandGateway and OutcomeStore, and a socket-free call into the pipeline.
+#include "gateway.hpp"
+#include "json/schema_registry.hpp"
+#include "metrics/metrics.hpp"
+#include "outcome_store.hpp"
+#include "pipeline.hpp"
+#include "schema_explain.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <jwt.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace edge_test {
+
+using namespace ocms;
+using namespace ocms::edge;
+
+inline const std::string kSourceDir = OCMS_SOURCE_DIR;
+inline const std::string kSchemasDir = kSourceDir + "/schemas";
+inline const std::string kKey = "unit-test-key-unit-test-key-0123456789";
+inline const std::string kIssuer = "ocms";
+
+inline std::shared_ptr<const json::SchemaRegistry> registry() {
+    static auto r = json::SchemaRegistry::load(kSchemasDir);
+    return r;
+}
+
+// An HS256 token signed here with libjwt.
+inline std::string make_token(const std::vector<std::string>& roles, long exp_offset_s = 600,
+                              const std::string& issuer = kIssuer, const std::string& key = kKey) {
+    jwt_t* j = nullptr;
+    jwt_new(&j);
+    jwt_set_alg(j, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(key.data()), int(key.size()));
+    jwt_add_grant(j, "iss", issuer.c_str());
+    jwt_add_grant(j, "sub", "tester");
+    long now = long(std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch()).count());
+    jwt_add_grant_int(j, "exp", now + exp_offset_s);
+    std::string roles_json = "{\"roles\":[";
+    for (std::size_t i = 0; i < roles.size(); ++i) roles_json += (i ? ",\"" : "\"") + roles[i] + "\"";
+    roles_json += "]}";
+    jwt_add_grants_json(j, roles_json.c_str());
+    char* s = jwt_encode_str(j);
+    std::string out = s ? s : "";
+    free(s);
+    jwt_free(j);
+    return out;
+}
+
+inline std::string reply_json(const std::string& command_id, const std::string& notice, const std::string& code,
+                              const std::string& message, const std::string& data = "", int index = -1, int size = 1) {
+    messages::Reply r;
+    r.command_id = CommandId(command_id);
+    r.type = "suspension.apply";
+    r.notice_no = NoticeNo(notice);
+    r.app_code = AppCode(code);
+    r.message = message;
+    r.data_json = data;
+    r.processed_at = system_now();
+    if (index >= 0) r.batch = messages::BatchPos{index, size};
+    return messages::encode(r);
+}
+
+// Answers every command at once with the reply `answer` gives (or leaves it pending).
+class FakeGateway : public CommandGateway {
+public:
+    std::vector<messages::Command> seen;
+    bool is_ready = false;
+    std::function<DispatchItem(const messages::Command&)> answer = [](const messages::Command& c) {
+        DispatchItem it;
+        it.command_id = c.command_id;
+        it.notice_no = NoticeNo(command_key(c));
+        it.state = DispatchItem::State::replied;
+        messages::Reply r;
+        r.command_id = c.command_id;
+        r.notice_no = it.notice_no;
+        r.app_code = codes::kSuccess;
+        r.message = "TS Success";
+        r.data_json = R"({"srNo":1234,"dueDateOfRevival":"2025-04-12T19:00:02"})";
+        it.reply = r;
+        return it;
+    };
+    void dispatch(std::vector<messages::Command> commands, boost::asio::any_io_executor ex,
+                  DispatchCallback cb) override {
+        std::vector<DispatchItem> items;
+        for (const auto& c : commands) {
+            seen.push_back(c);
+            items.push_back(answer(c));
+        }
+        boost::asio::post(ex, [cb, items] { cb(items); });
+    }
+    bool ready() const override { return is_ready; }
+};
+
+class FakeOutcomes : public OutcomeStore {
+public:
+    InboxRows rows = std::vector<InboxRow>{};
+    void fetch(const RequestId&, boost::asio::any_io_executor ex, OutcomeCallback cb) override {
+        boost::asio::post(ex, [cb, r = rows] { cb(r); });
+    }
+};
+
+struct Fixture {
+    std::shared_ptr<EdgeConfig> config = std::make_shared<EdgeConfig>();
+    std::shared_ptr<FakeGateway> gateway = std::make_shared<FakeGateway>();
+    std::shared_ptr<FakeOutcomes> outcomes = std::make_shared<FakeOutcomes>();
+    std::shared_ptr<metrics::Registry> metrics = std::make_shared<metrics::Registry>();
+    std::shared_ptr<Services> svc = std::make_shared<Services>();
+
+    Fixture() {
+        config->body_limit = 4096;
+        config->jwt_secret = kKey;
+        svc->config = config;
+        svc->schemas = registry();
+        svc->explainer = SchemaExplainer::load(kSchemasDir);
+        svc->jwt = std::make_shared<auth::JwtVerifier>(kKey, kIssuer);
+        svc->apim = std::make_shared<auth::ApimKeys>(std::vector<std::string>{"apim-key-1"});
+        svc->gateway = gateway;
+        svc->outcomes = outcomes;
+        svc->metrics = metrics;
+    }
+
+    // Runs the pipeline without a socket and returns the response.
+    HttpResponse call(boost::beast::http::verb method, const std::string& target, const std::string& body,
+                      const std::map<std::string, std::string>& headers = {}) {
+        HttpRequest req{method, target, 11};
+        for (const auto& [k, v] : headers) req.set(k, v);
+        req.body() = body;
+        req.prepare_payload();
+        boost::asio::io_context ioc;
+        std::optional<HttpResponse> out;
+        int calls = 0;
+        handle_request(svc, std::move(req), ioc.get_executor(), [&](HttpResponse r) {
+            ++calls;
+            out = std::move(r);
+        });
+        ioc.run();
+        if (calls != 1) throw std::runtime_error("respond called " + std::to_string(calls) + " times");
+        return std::move(*out);
+    }
+    HttpResponse post(const std::string& target, const std::string& body, const std::string& token,
+                      std::map<std::string, std::string> headers = {}) {
+        if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+        return call(boost::beast::http::verb::post, target, body, headers);
+    }
+};
+
+inline std::string app_code(const HttpResponse& r) {
+    auto d = json::parse(r.body());
+    if (!d) return "<not json>";
+    const auto* data = json::get_object(*d, "data");
+    return data ? std::string(json::get_string(*data, "appCode").value_or("")) : "";
+}
+inline std::string error_message(const HttpResponse& r) {
+    auto d = json::parse(r.body());
+    if (!d) return "<not json>";
+    const auto* data = json::get_object(*d, "data");
+    return data ? std::string(json::get_string(*data, "message").value_or("")) : "";
+}
+
+}  // namespace edge_test
