@@ -1,1 +1,39 @@
+// The one function that picks the HTTP status and the error envelope.
+#include "envelope.hpp"
+
 #include <gtest/gtest.h>
+
+using namespace ocms::edge;
+
+TEST(Envelope, StatusAndCodePerKind) {
+    struct Case {
+        ErrorKind kind;
+        unsigned status;
+        const char* code;
+    };
+    for (auto c : {Case{ErrorKind::bad_request, 400, "OCMS-4000"}, Case{ErrorKind::unauthorized, 401, "OCMS-4001"},
+                   Case{ErrorKind::forbidden, 403, "OCMS-4001"}, Case{ErrorKind::not_found, 404, "OCMS-4000"},
+                   Case{ErrorKind::method_not_allowed, 405, "OCMS-4000"},
+                   Case{ErrorKind::internal, 500, "OCMS-5000"}}) {
+        auto r = render_error(EnvelopeStyle::ocms_data, {c.kind, "m"});
+        EXPECT_EQ(r.status, c.status);
+        EXPECT_EQ(r.code.str(), c.code);
+        EXPECT_EQ(r.body, std::string(R"({"data":{"appCode":")") + c.code + R"(","message":"m"}})");
+    }
+}
+
+TEST(Envelope, Spec003Style) {
+    auto r = render_error(EnvelopeStyle::success_error, {ErrorKind::bad_request, "bad \"x\""});
+    EXPECT_EQ(r.status, 400u);
+    EXPECT_EQ(r.body, R"({"success":false,"error":{"code":"OCMS-4000","message":"bad \"x\""}})");
+}
+
+TEST(Envelope, SaneRequestIds) {
+    EXPECT_TRUE(sane_request_id("abc-123_X.y"));
+    EXPECT_TRUE(sane_request_id(std::string(64, 'a')));
+    EXPECT_FALSE(sane_request_id(std::string(65, 'a')));
+    EXPECT_FALSE(sane_request_id(""));
+    EXPECT_FALSE(sane_request_id("a b"));
+    EXPECT_FALSE(sane_request_id("a\"b"));
+    EXPECT_FALSE(sane_request_id("a/b"));
+}

@@ -1,1 +1,190 @@
+// The HTTP pipeline without a socket: routing, size, auth, JSON, schema, handler.
+#include "support.hpp"
+
 #include <gtest/gtest.h>
+
+using namespace edge_test;
+namespace http = boost::beast::http;
+
+namespace {
+
+const std::string kApply = "/v1/staff-apply-suspension";
+const std::string kGood = R"({"noticeNo":["500500303J","500500304K"],"suspensionType":"TS","reasonOfSuspension":"ACR",
+  "suspensionRemarks":"ACRA investigation pending","officerAuthorisingSuspension":"JOHNLEE"})";
+
+std::string with_notices(int n) {
+    std::string list;
+    for (int i = 0; i < n; ++i) list += (i ? ",\"N" : "\"N") + std::to_string(i) + "\"";
+    return R"({"noticeNo":[)" + list + R"(],"suspensionType":"TS","reasonOfSuspension":"ACR","officerAuthorisingSuspension":"JOHNLEE"})";
+}
+
+class Pipeline : public ::testing::Test {
+protected:
+    Fixture f;
+    std::string staff = make_token({"OCMS_STAFF"});
+
+    void expect_400(const std::string& body, const std::string& needle) {
+        auto r = f.post(kApply, body, staff);
+        EXPECT_EQ(r.result_int(), 400u) << body << " -> " << r.body();
+        EXPECT_EQ(app_code(r), "OCMS-4000") << r.body();
+        EXPECT_NE(error_message(r).find(needle), std::string::npos) << "'" << needle << "' not in " << r.body();
+        EXPECT_TRUE(f.gateway->seen.empty()) << "nothing may be produced for a bad request";
+    }
+};
+
+}  // namespace
+
+TEST_F(Pipeline, GoodRequestReachesTheGatewayAndAnswersTheBatch) {
+    auto r = f.post(kApply, kGood, staff, {{"X-Request-Id", "req-42"}});
+    EXPECT_EQ(r.result_int(), 200u) << r.body();
+    EXPECT_EQ(r[http::field::content_type], "application/json");
+    EXPECT_EQ(r["X-Request-Id"], "req-42");
+    ASSERT_EQ(f.gateway->seen.size(), 2u);
+    EXPECT_EQ(f.gateway->seen[0].request_id->value(), "req-42");
+    auto d = json::parse(r.body());
+    ASSERT_TRUE(d);
+    EXPECT_EQ(json::get_int(*d, "successCount"), 2);
+    EXPECT_EQ(json::get_string(*d, "requestId"), "req-42");
+    EXPECT_NE(f.metrics->render().find(R"(ocms_http_requests_total{route="/v1/staff-apply-suspension",status="200"} 1)"),
+              std::string::npos);
+}
+
+TEST_F(Pipeline, PendingAnswerIs202) {
+    f.gateway->answer = [](const messages::Command& c) {
+        DispatchItem it;
+        it.command_id = c.command_id;
+        it.notice_no = NoticeNo(command_key(c));
+        it.state = DispatchItem::State::pending;
+        return it;
+    };
+    auto r = f.post(kApply, kGood, staff);
+    EXPECT_EQ(r.result_int(), 202u) << r.body();
+    auto d = json::parse(r.body());
+    ASSERT_TRUE(d);
+    EXPECT_EQ(json::get_int(*d, "pendingCount"), 2);
+    EXPECT_EQ(json::get_string(*d, "requestId"), std::string_view(r["X-Request-Id"].data(), r["X-Request-Id"].size()));
+}
+
+TEST_F(Pipeline, MalformedJson) { expect_400(R"({"noticeNo":[)", "malformed JSON"); }
+TEST_F(Pipeline, EmptyBody) { expect_400("", "empty"); }
+TEST_F(Pipeline, NotAnObject) { expect_400("[1,2]", "body must be a JSON object"); }
+TEST_F(Pipeline, WrongType) {
+    expect_400(R"({"noticeNo":"500500303J","suspensionType":"TS","reasonOfSuspension":"ACR","officerAuthorisingSuspension":"J"})",
+               "noticeNo must be a array");
+}
+TEST_F(Pipeline, UnknownField) {
+    expect_400(R"({"noticeNo":["A1"],"suspensionType":"TS","reasonOfSuspension":"ACR","officerAuthorisingSuspension":"J","foo":1})",
+               "unknown field 'foo'");
+}
+TEST_F(Pipeline, MissingField) {
+    expect_400(R"({"noticeNo":["A1"],"suspensionType":"TS","officerAuthorisingSuspension":"J"})",
+               "missing required field 'reasonOfSuspension'");
+}
+TEST_F(Pipeline, ElevenNotices) { expect_400(with_notices(11), "noticeNo has more than 10 items"); }
+TEST_F(Pipeline, TenNoticesAreFine) {
+    auto r = f.post(kApply, with_notices(10), staff);
+    EXPECT_EQ(r.result_int(), 200u) << r.body();
+}
+TEST_F(Pipeline, EmptyList) { expect_400(with_notices(0), "noticeNo needs at least 1"); }
+TEST_F(Pipeline, OverLongField) {
+    expect_400(R"({"noticeNo":["A1"],"suspensionType":"TS","reasonOfSuspension":"ACR","officerAuthorisingSuspension":"J",
+      "suspensionRemarks":")" + std::string(201, 'x') + "\"}",
+               "suspensionRemarks is longer than 200 characters");
+}
+TEST_F(Pipeline, BadNoticeCharacters) {
+    expect_400(R"({"noticeNo":["A1","B-2"],"suspensionType":"TS","reasonOfSuspension":"ACR","officerAuthorisingSuspension":"J"})",
+               "noticeNo[1] contains characters");
+}
+TEST_F(Pipeline, BadUtf8) {
+    expect_400("{\"noticeNo\":[\"A1\"],\"suspensionType\":\"TS\",\"reasonOfSuspension\":\"ACR\","
+               "\"officerAuthorisingSuspension\":\"J\xff\xfe\"}",
+               "malformed JSON");
+}
+TEST_F(Pipeline, DuplicateNotice) {
+    expect_400(R"({"noticeNo":["A1","A1"],"suspensionType":"TS","reasonOfSuspension":"ACR","officerAuthorisingSuspension":"J"})",
+               "Duplicate notice number: A1");
+}
+TEST_F(Pipeline, OversizeBody) {
+    expect_400(R"({"noticeNo":["A1"],"suspensionType":"TS","reasonOfSuspension":"ACR","officerAuthorisingSuspension":"J",
+      "suspensionRemarks":")" + std::string(5000, 'x') + "\"}",
+               "larger than 4096 bytes");
+}
+
+TEST_F(Pipeline, NoTokenIs401) {
+    auto r = f.post(kApply, kGood, "");
+    EXPECT_EQ(r.result_int(), 401u);
+    EXPECT_EQ(app_code(r), "OCMS-4001");
+    EXPECT_TRUE(f.gateway->seen.empty());
+}
+TEST_F(Pipeline, BadTokensAre401) {
+    for (const auto& token : {std::string("garbage"), make_token({"OCMS_STAFF"}, -10),
+                              make_token({"OCMS_STAFF"}, 600, "someone-else"),
+                              make_token({"OCMS_STAFF"}, 600, kIssuer, "another-key-another-key-another-key")}) {
+        auto r = f.post(kApply, kGood, token);
+        EXPECT_EQ(r.result_int(), 401u) << r.body();
+        EXPECT_EQ(app_code(r), "OCMS-4001");
+    }
+    EXPECT_TRUE(f.gateway->seen.empty());
+}
+TEST_F(Pipeline, WrongRoleIs403) {
+    auto r = f.post(kApply, kGood, make_token({"PLUS", "OPS"}));
+    EXPECT_EQ(r.result_int(), 403u);
+    EXPECT_EQ(app_code(r), "OCMS-4001");
+    EXPECT_NE(error_message(r).find("OCMS_STAFF"), std::string::npos);
+    EXPECT_TRUE(f.gateway->seen.empty());
+}
+TEST_F(Pipeline, AuthComesBeforeTheBody) {
+    auto r = f.post(kApply, "{not json", "");
+    EXPECT_EQ(r.result_int(), 401u);
+}
+
+TEST_F(Pipeline, UnknownPathIs404AndWrongMethodIs405) {
+    auto r = f.call(http::verb::get, "/v1/nothing", "");
+    EXPECT_EQ(r.result_int(), 404u);
+    EXPECT_EQ(app_code(r), "OCMS-4000");
+    auto m = f.call(http::verb::get, kApply, "");
+    EXPECT_EQ(m.result_int(), 405u);
+    EXPECT_EQ(app_code(m), "OCMS-4000");
+    EXPECT_EQ(m[http::field::content_type], "application/json");
+    EXPECT_FALSE(m["X-Request-Id"].empty());
+}
+
+TEST_F(Pipeline, RequestIdIsKeptOnlyWhenSane) {
+    auto kept = f.call(http::verb::get, "/healthz", "", {{"X-Request-Id", "abc.DEF_1-2"}});
+    EXPECT_EQ(kept["X-Request-Id"], "abc.DEF_1-2");
+    auto replaced = f.call(http::verb::get, "/healthz", "", {{"X-Request-Id", "bad id with spaces"}});
+    EXPECT_NE(replaced["X-Request-Id"], "bad id with spaces");
+    EXPECT_EQ(replaced["X-Request-Id"].size(), 36u);
+    auto too_long = f.call(http::verb::get, "/healthz", "", {{"X-Request-Id", std::string(65, 'a')}});
+    EXPECT_EQ(too_long["X-Request-Id"].size(), 36u);
+}
+
+TEST_F(Pipeline, Probes) {
+    auto h = f.call(http::verb::get, "/healthz?x=1", "");
+    EXPECT_EQ(h.result_int(), 200u);
+    EXPECT_EQ(h[http::field::content_type], "application/json");
+    EXPECT_EQ(f.call(http::verb::get, "/readyz", "").result_int(), 503u);
+    f.gateway->is_ready = true;
+    EXPECT_EQ(f.call(http::verb::get, "/readyz", "").result_int(), 200u);
+    auto m = f.call(http::verb::get, "/metrics", "");
+    EXPECT_EQ(m.result_int(), 200u);
+    EXPECT_NE(m.body().find("ocms_http_requests_total"), std::string::npos);
+}
+
+TEST_F(Pipeline, RequestOutcomeRolesAndAnswers) {
+    const std::string body = R"({"requestId":"req-1"})";
+    for (const char* role : {"OCMS_STAFF", "PLUS", "OPS"}) {
+        auto r = f.post("/v1/request-outcome", body, make_token({role}));
+        EXPECT_EQ(r.result_int(), 200u) << role << " " << r.body();
+        EXPECT_NE(r.body().find(R"("status":"UNKNOWN")"), std::string::npos) << r.body();
+    }
+    EXPECT_EQ(f.post("/v1/request-outcome", body, make_token({"SOMEONE"})).result_int(), 403u);
+    EXPECT_EQ(f.post("/v1/request-outcome", R"({"requestId":""})", staff).result_int(), 400u);
+}
+
+TEST_F(Pipeline, DatabaseDownIs500) {
+    f.outcomes->rows = std::unexpected(std::string("connection refused"));
+    auto r = f.post("/v1/request-outcome", R"({"requestId":"req-1"})", staff);
+    EXPECT_EQ(r.result_int(), 500u);
+    EXPECT_EQ(app_code(r), "OCMS-5000");
+}
