@@ -201,7 +201,7 @@ struct KafkaGateway::Impl {
             if (!positioned) {
                 // Start at the high watermark: replies written before this process started belong
                 // to requests it never saw.
-                auto wm = consumer.watermarks(messages::kTopicReply, config->instance, std::chrono::milliseconds(2000));
+                auto wm = consumer.watermarks(messages::kTopicReply, config->instance, std::chrono::milliseconds(1000));
                 if (!wm) {
                     if (std::chrono::steady_clock::now() - last_warn > std::chrono::seconds(10)) {
                         log::warn("reply partition not reachable yet",

@@ -95,6 +95,18 @@ std::string SchemaExplainer::explain(const std::string& schema_name, const json:
                     return "missing required field '" + std::string(r.GetString()) + "'" +
                            (where.empty() ? "" : " in " + where);
     }
+    if (keyword == "additionalProperties" && pointer.size() > 1) {
+        // RapidJSON points at the unknown member itself ("#/foo") or at its object ("#").
+        auto slash = pointer.rfind('/');
+        std::string parent = pointer.substr(0, slash);
+        std::string name = pointer.substr(slash + 1);
+        const json::Value* ps = it == schemas_.end() ? nullptr : subschema(it->second, parent);
+        const json::Value* props = ps ? json::get_object(*ps, "properties") : nullptr;
+        if (ps && (!props || !props->HasMember(name.c_str()))) {
+            std::string in = display_path(parent);
+            return "unknown field '" + name + "'" + (in.empty() ? "" : " in " + in);
+        }
+    }
     if (keyword == "additionalProperties" && s && inst && inst->IsObject()) {
         const json::Value* props = json::get_object(*s, "properties");
         for (const auto& m : inst->GetObject()) {
