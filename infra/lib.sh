@@ -360,6 +360,8 @@ ensure_pg_roles() {
     done
     echo "SELECT 'CREATE DATABASE $OCMS_PG_DB OWNER ocms_owner' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$OCMS_PG_DB') \\gexec"
     echo "ALTER DATABASE $OCMS_PG_DB OWNER TO ocms_owner;"
+    # OCMS is in Singapore (DESIGN.md): psql sessions show local time; the code never relies on it
+    echo "ALTER DATABASE $OCMS_PG_DB SET timezone = 'Asia/Singapore';"
     echo "\\connect $OCMS_PG_DB"
     echo "ALTER SCHEMA public OWNER TO ocms_owner;"
   } | psql_super -d postgres "${args[@]}" >/dev/null || die "creating the PostgreSQL roles and database failed"
