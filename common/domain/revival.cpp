@@ -51,7 +51,10 @@ ReviveDecision decide_revival(const ReviveTs& cmd, const std::optional<RevivalNo
         ok.effect->refund_identified = true;
         ok.message = "PS-FP revived and refund date identified";
     }
-    if (record->suspension_type == "TS" && code_loops) ok.loop_code = record->reason;
+    // A looping code loops when its period runs out; an officer lifting it on purpose (staff,
+    // PLUS, internal, HST address verified) ends it.
+    if (record->suspension_type == "TS" && code_loops && cmd.channel == RevivalChannel::automatic)
+        ok.loop_code = record->reason;
     return ok;
 }
 

@@ -95,7 +95,7 @@ struct ReviveDecision {
     AppCode code;
     std::string message;
     std::optional<ReviveEffect> effect;  // set on OCMS-2000
-    // Set when the revived TS's code loops: the handler re-applies it (decide_apply_ts) after
+    // Set when an automatic revival (period over) lifts a TS whose code loops: the handler re-applies it (decide_apply_ts) after
     // the revival, in the same transaction, and words the reply with looping_message().
     std::optional<ReasonCode> loop_code;
 };

@@ -7,6 +7,7 @@ namespace ocms::worker {
 const std::vector<HandlerEntry>& handler_table() {
     static const std::vector<HandlerEntry> table{
         {"suspension.apply", 1, messages::kTopicSuspension, &apply_suspension},
+        {"revival.apply", 1, messages::kTopicRevival, &revive_suspension},
     };
     return table;
 }

@@ -1,38 +1,11 @@
 // suspension.apply: apply a TS to one notice (spec 002, API 3 and API 5).
-// Order of work, in the caller's transaction: lock the VON row, read the latest suspension
-// record and the reason's reference rows, decide (domain), then VON first, the suspension
-// record second (sr_no from the sequence), the internet-zone copy last.
+// In the caller's transaction: lock the VON row, read the reason's reference rows, decide
+// (domain), then write VON, the suspension record and the internet-zone copy (notice_store).
 #include "domain/suspension.hpp"
 #include "handler.hpp"
-
-#include <charconv>
+#include "notice_store.hpp"
 
 namespace ocms::worker {
-
-namespace {
-
-std::vector<Stage> parse_text_array(std::string_view s) {
-    // PostgreSQL text[] output: {ROV,ENA,RD1}; stage codes never need quoting.
-    std::vector<Stage> out;
-    if (s.size() < 2) return out;
-    s = s.substr(1, s.size() - 2);
-    while (!s.empty()) {
-        auto comma = s.find(',');
-        auto item = s.substr(0, comma);
-        if (!item.empty() && item.front() == '"') item = item.substr(1, item.size() - 2);
-        if (!item.empty()) out.emplace_back(std::string(item));
-        if (comma == std::string_view::npos) break;
-        s = s.substr(comma + 1);
-    }
-    return out;
-}
-
-std::string audit_user(const std::string& source) {
-    // Spec 002 section 8: audit users are the zone's connection users.
-    return source == "PLUS" ? "ocmsez_app_conn" : "ocmsiz_app_conn";
-}
-
-}  // namespace
 
 std::expected<HandlerResult, pg::PgError> apply_suspension(HandlerContext& ctx) {
     const auto& p = ctx.payload;
@@ -49,103 +22,30 @@ std::expected<HandlerResult, pg::PgError> apply_suspension(HandlerContext& ctx) 
         if (!t) return HandlerResult{codes::kBadRequest, "dateOfSuspension is not an ISO 8601 date-time", ""};
         cmd.date_of_suspension = *t;
     }
-    const std::string& notice = cmd.notice_no.value();
 
-    auto von = ctx.db.exec(
-        "SELECT last_processing_stage, suspension_type, "
-        "(extract(epoch FROM due_date_of_revival) * 1000000)::bigint, "
-        "(coalesce(amount_payable, 0) * 100)::bigint, (coalesce(amount_paid, 0) * 100)::bigint, payment_status "
-        "FROM ocms_valid_offence_notice WHERE notice_no = $1 FOR UPDATE",
-        {notice});
-    if (!von) return std::unexpected(von.error());
-    std::optional<domain::NoticeState> state;
-    if (von->rows() == 1) {
-        domain::NoticeState s;
-        s.notice_no = cmd.notice_no;
-        s.last_processing_stage = Stage(std::string(von->get(0, 0)));
-        s.suspension_type = von->opt(0, 1);
-        if (!von->is_null(0, 2)) s.due_date_of_revival = from_micros(von->get_int(0, 2));
-        s.amount_payable_cents = von->get_int(0, 3);
-        s.amount_paid_cents = von->get_int(0, 4);
-        s.payment_status = von->opt(0, 5);
-        auto latest = ctx.db.exec(
-            "SELECT reason_of_suspension FROM ocms_suspended_notice WHERE notice_no = $1 ORDER BY sr_no DESC LIMIT 1",
-            {notice});
-        if (!latest) return std::unexpected(latest.error());
-        if (latest->rows() == 1 && !latest->is_null(0, 0)) s.reason_of_suspension = ReasonCode(std::string(latest->get(0, 0)));
-        state = std::move(s);
-    }
+    auto state = store::lock_notice(ctx.db, cmd.notice_no);
+    if (!state) return std::unexpected(state.error());
+    auto rows = store::reason_rows(ctx.db, cmd.suspension_type, cmd.reason);
+    if (!rows) return std::unexpected(rows.error());
 
-    auto reasons = ctx.db.exec(
-        "SELECT r.suspension_type, r.reason_of_suspension, r.suspension_source, coalesce(r.description, ''), "
-        "coalesce(r.no_of_days_for_revival, 0), r.status = 'A', coalesce(u.looping, false), "
-        "coalesce(u.allowed_stages, '{}')::text "
-        "FROM ocms_suspension_reason r LEFT JOIN ocms_suspension_reason_rule u "
-        "USING (suspension_type, reason_of_suspension) "
-        "WHERE r.suspension_type = $1 AND r.reason_of_suspension = $2",
-        {cmd.suspension_type, cmd.reason.value()});
-    if (!reasons) return std::unexpected(reasons.error());
-    std::vector<domain::SuspensionReasonRow> rows;
-    for (int i = 0; i < reasons->rows(); ++i) {
-        domain::SuspensionReasonRow r;
-        r.suspension_type = std::string(reasons->get(i, 0));
-        r.code = ReasonCode(std::string(reasons->get(i, 1)));
-        r.source = std::string(reasons->get(i, 2));
-        r.description = std::string(reasons->get(i, 3));
-        r.no_of_days_for_revival = int(reasons->get_int(i, 4));
-        r.active = reasons->get_bool(i, 5);
-        r.looping = reasons->get_bool(i, 6);
-        r.allowed_stages = parse_text_array(reasons->get(i, 7));
-        rows.push_back(std::move(r));
-    }
-
-    auto decision = domain::decide_apply_ts(cmd, state, rows, ctx.now);
+    auto decision = domain::decide_apply_ts(cmd, *state, *rows, ctx.now);
     HandlerResult result{decision.code, decision.message, ""};
-    if (!decision.effect) {
-        if (decision.code == codes::kSuccess && decision.due_date_of_revival) {
-            rapidjson::StringBuffer sb;
-            json::Writer w(sb);
-            w.StartObject();
-            json::kv(w, "dueDateOfRevival", format_local(*decision.due_date_of_revival));
-            w.EndObject();
-            result.data_json.assign(sb.GetString(), sb.GetSize());
-        }
-        return result;
+    std::optional<long long> sr_no;
+    if (decision.effect) {
+        auto written = store::write_ts(ctx.db, cmd, *decision.effect, ctx.now);
+        if (!written) return std::unexpected(written.error());
+        sr_no = *written;
     }
-
-    const auto& e = *decision.effect;
-    const std::string user = audit_user(cmd.source);
-    const std::string due = format_offset(e.due_date_of_revival);
-    const std::string when = format_offset(e.date_of_suspension);
-    const std::string now = format_offset(ctx.now);
-    auto upd = ctx.db.exec(
-        "UPDATE ocms_valid_offence_notice SET suspension_type = $2, due_date_of_revival = $3::timestamptz, "
-        "is_sync = 'N', upd_date = $4::timestamptz, upd_user_id = $5 WHERE notice_no = $1",
-        {notice, cmd.suspension_type, due, now, user});
-    if (!upd) return std::unexpected(upd.error());
-    pg::Param remarks = cmd.remarks ? pg::Param(*cmd.remarks) : std::nullopt;
-    auto ins = ctx.db.exec(
-        "INSERT INTO ocms_suspended_notice (notice_no, sr_no, suspension_source, suspension_type, "
-        "reason_of_suspension, officer_authorising_suspension, due_date_of_revival, suspension_remarks, "
-        "date_of_suspension, cre_date, cre_user_id, process_indicator) "
-        "VALUES ($1, nextval('ocms_suspended_notice_sr_no_seq'), $2, $3, $4, $5, $6::timestamptz, $7, "
-        "$8::timestamptz, $9::timestamptz, $10, 'manual') RETURNING sr_no",
-        {notice, e.recorded_source, cmd.suspension_type, cmd.reason.value(), cmd.officer, due, remarks, when, now, user});
-    if (!ins) return std::unexpected(ins.error());
-    long long sr_no = ins->get_int(0, 0);
-    auto mirror = ctx.db.exec(
-        "UPDATE eocms_valid_offence_notice SET suspension_type = $2, due_date_of_revival = $3::timestamptz, "
-        "upd_date = $4::timestamptz, upd_user_id = 'ocmsez_app_conn' WHERE notice_no = $1",
-        {notice, cmd.suspension_type, due, now});
-    if (!mirror) return std::unexpected(mirror.error());
-
-    rapidjson::StringBuffer sb;
-    json::Writer w(sb);
-    w.StartObject();
-    json::kv(w, "srNo", std::int64_t(sr_no));
-    json::kv(w, "dueDateOfRevival", format_local(e.due_date_of_revival));
-    w.EndObject();
-    result.data_json.assign(sb.GetString(), sb.GetSize());
+    // srNo and the due date on a success (no srNo when checking); nothing on a refusal.
+    if (decision.code == codes::kSuccess && decision.due_date_of_revival) {
+        rapidjson::StringBuffer sb;
+        json::Writer w(sb);
+        w.StartObject();
+        if (sr_no) json::kv(w, "srNo", std::int64_t(*sr_no));
+        json::kv(w, "dueDateOfRevival", format_local(*decision.due_date_of_revival));
+        w.EndObject();
+        result.data_json.assign(sb.GetString(), sb.GetSize());
+    }
     return result;
 }
 

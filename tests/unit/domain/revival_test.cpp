@@ -130,7 +130,15 @@ TEST(Revival, AutomaticOnlyWhenThePeriodIsOver) {
               codes::kSuccess);
 }
 
-TEST(Revival, LoopingCodeAsksForAReapply) {
+TEST(Revival, ManualRevivalOfALoopingCodeEndsTheLoop) {
+    for (auto ch : {RevivalChannel::staff, RevivalChannel::internal, RevivalChannel::hst}) {
+        auto d = decide_revival(cmd(ch), notice(), record(ch == RevivalChannel::hst ? "HST" : "CLV"), reason(), true, kNow);
+        EXPECT_EQ(d.code, codes::kSuccess);
+        EXPECT_FALSE(d.loop_code);
+    }
+}
+
+TEST(Revival, LoopingCodeAsksForAReapplyWhenItsPeriodIsOver) {
     auto d = decide_revival(cmd(RevivalChannel::automatic), notice(), record("CLV"), reason(), true, kNow);
     ASSERT_TRUE(d.loop_code);
     EXPECT_EQ(d.loop_code->value(), "CLV");
