@@ -38,6 +38,7 @@ inline constexpr AppCode kBusinessRule{"OCMS-4002"};
 inline constexpr AppCode kPaid{"OCMS-4003"};
 inline constexpr AppCode kSystemError{"OCMS-4007"};
 inline constexpr AppCode kInternal{"OCMS-5000"};
+inline constexpr AppCode kApiError{"OCMS-9999"};  // an outbound call failed after its retries (spec 004)
 }  // namespace codes
 
 struct Error {
