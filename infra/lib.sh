@@ -28,10 +28,22 @@ OCMS_EDGE_URL="${OCMS_EDGE_URL:-http://$OCMS_EDGE_LISTEN}"
 OCMS_KAFKA_BROKERS="${OCMS_KAFKA_BROKERS:-$OCMS_KAFKA_HOST:$OCMS_KAFKA_PORT}"
 # services started by infra/run, in this order (a missing binary is skipped)
 OCMS_SERVICES="${OCMS_SERVICES:-worker scheduler edge}"
+# ocms-scheduler's VIP refresh from CAS and its alert e-mails (spec 001 1.4, spec 002 5.2).
+# Safe defaults: no CAS URL = the VIP refresh is disabled (logged once); no SMTP URL = alert
+# e-mails are off (alerts still go to the log and to the topic ocms.alert).
+OCMS_CAS_VIP_URL="${OCMS_CAS_VIP_URL:-}"
+OCMS_CAS_TOKEN_URL="${OCMS_CAS_TOKEN_URL:-}"
+OCMS_CAS_CLIENT_ID="${OCMS_CAS_CLIENT_ID:-}"
+OCMS_CAS_CLIENT_SECRET_FILE="${OCMS_CAS_CLIENT_SECRET_FILE:-}"
+OCMS_CAS_RETRY_WAITS_MS="${OCMS_CAS_RETRY_WAITS_MS:-0,5000,10000,15000}"
+OCMS_VIP_REFRESH_AT="${OCMS_VIP_REFRESH_AT:-01:00}"
+OCMS_SMTP_URL="${OCMS_SMTP_URL:-}"
+OCMS_ALERT_FROM="${OCMS_ALERT_FROM:-ocms-alerts@localhost}"
+OCMS_ALERT_TO="${OCMS_ALERT_TO:-}"
 
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_DATA="$OCMS_DATA/pg"
-PG_ROLES=(ocms_owner ocmsiz_app_conn ocmsez_app_conn ocms_worker ocms_readonly)
+PG_ROLES=(ocms_owner ocmsiz_app_conn ocmsez_app_conn ocms_worker ocms_readonly ocms_scheduler)
 
 KAFKA_DIR="$INFRA/kafka"
 KAFKA_LIBS="$KAFKA_DIR/target/libs"
@@ -175,7 +187,9 @@ write_env_file() {
     echo "# addresses and paths keep a value the environment already has; secrets are always these"
     local v
     for v in OCMS_EDGE_URL OCMS_KAFKA_BROKERS OCMS_JWT_ISSUER OCMS_SCHEMAS_DIR OCMS_REPO OCMS_DATA OCMS_BIN \
-      OCMS_JWT_SECRET_FILE OCMS_APIM_KEYS_FILE OCMS_EDGE_LISTEN; do
+      OCMS_JWT_SECRET_FILE OCMS_APIM_KEYS_FILE OCMS_EDGE_LISTEN OCMS_CAS_VIP_URL OCMS_CAS_TOKEN_URL \
+      OCMS_CAS_CLIENT_ID OCMS_CAS_CLIENT_SECRET_FILE OCMS_CAS_RETRY_WAITS_MS OCMS_VIP_REFRESH_AT OCMS_SMTP_URL \
+      OCMS_ALERT_FROM OCMS_ALERT_TO; do
       # shellcheck disable=SC2016
       printf 'export %s="${%s:-%s}"\n' "$v" "$v" "$(printf '%s' "${!v}" | sed 's/[\\"$`]/\\&/g')"
     done
@@ -183,6 +197,7 @@ write_env_file() {
     printf 'export OCMS_EDGE_PG_URL=%q\n' "$(pg_url ocmsiz_app_conn)"
     printf 'export OCMS_WORKER_PG_URL=%q\n' "$(pg_url ocms_worker)"
     printf 'export OCMS_OWNER_PG_URL=%q\n' "$(pg_url ocms_owner)"
+    printf 'export OCMS_SCHEDULER_PG_URL=%q\n' "$(pg_url ocms_scheduler)"
     printf 'export OCMS_DEV_TOKEN=%q\n' "$(dev_token dev)"
     printf 'export OCMS_DEV_APIM_KEY=%q\n' "$(head -n1 "$SECRETS/apim.keys")"
   } >"$tmp"
