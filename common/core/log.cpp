@@ -1,5 +1,7 @@
 #include "core/log.hpp"
 
+#include "core/time.hpp"
+
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -32,7 +34,7 @@ void append_escaped(std::string& out, std::string_view s) {
 std::shared_ptr<spdlog::logger>& logger() {
     static std::shared_ptr<spdlog::logger> l = [] {
         auto lg = std::make_shared<spdlog::logger>("ocms", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-        lg->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","svc":"%n",%v})");
+        lg->set_pattern(R"({"ts":"%v)");
         return lg;
     }();
     return l;
@@ -41,7 +43,15 @@ std::shared_ptr<spdlog::logger>& logger() {
 void emit(spdlog::level::level_enum lvl, std::string_view msg, Fields fields) {
     auto& lg = logger();
     if (!lg->should_log(lvl)) return;
-    std::string line = "\"msg\":\"";
+    // Singapore time (DESIGN.md), whatever the machine's zone: the line is built here, spdlog
+    // only adds the opening {"ts":" and writes it.
+    std::string line = format_offset(system_now());
+    line.erase(23, 3);  // milliseconds are enough: 2025-03-22T19:00:02.123+08:00
+    line += "\",\"level\":\"";
+    line += spdlog::level::to_string_view(lvl).data();
+    line += "\",\"svc\":\"";
+    append_escaped(line, lg->name());
+    line += "\",\"msg\":\"";
     append_escaped(line, msg);
     line += '"';
     for (const auto& [k, v] : fields) {
@@ -52,6 +62,7 @@ void emit(spdlog::level::level_enum lvl, std::string_view msg, Fields fields) {
         append_escaped(line, v);
         line += '"';
     }
+    line += '}';
     lg->log(lvl, "{}", line);
 }
 
@@ -59,7 +70,7 @@ void emit(spdlog::level::level_enum lvl, std::string_view msg, Fields fields) {
 
 void init(std::string_view service, std::string_view level) {
     auto lg = std::make_shared<spdlog::logger>(std::string(service), std::make_shared<spdlog::sinks::stderr_sink_mt>());
-    lg->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","svc":"%n",%v})");
+    lg->set_pattern(R"({"ts":"%v)");
     lg->set_level(spdlog::level::from_str(std::string(level)));
     lg->flush_on(spdlog::level::info);
     logger() = lg;
