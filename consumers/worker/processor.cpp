@@ -35,6 +35,9 @@ messages::Reply make_reply(const messages::Command& c, const std::string& notice
     return r;
 }
 
+// Spec 002 section 3, OCMS-4007, word for word. OCMS-5000 stays the edge's (docs/decisions-apply.md).
+constexpr std::string_view kSystemErrorMessage = "System error occurred during processing.";
+
 std::string notice_of(const json::Value& doc) {
     if (const auto* p = json::get_object(doc, "payload"))
         if (auto n = json::get_string(*p, "noticeNo")) return std::string(*n);
@@ -141,10 +144,11 @@ std::expected<BatchResult, pg::PgError> Processor::process(pg::Connection& db, c
                     }
             }
         }
+        // Not a business rule and not curable by retrying (a constraint, a trigger, bad data):
+        // spec 002's OCMS-4007 for the caller, the command and the reason for support.
         p.dlq_reason = "database";
         p.dlq_error = e.sqlstate + " " + e.message;
-        p.reply = make_reply(c, notice, codes::kInternal,
-                             "System error; the command was set aside for support (dead-letter topic)", "", now);
+        p.reply = make_reply(c, notice, codes::kSystemError, std::string(kSystemErrorMessage), "", now);
     }
     if (auto r = db.command("COMMIT"); !r) return abort(r.error());
 

@@ -6,7 +6,8 @@
 //
 // Per command: already in the inbox -> the stored reply again (fromInbox), nothing changes;
 // else the handler runs and its reply is stored in the inbox in the same savepoint. A
-// permanent database error rolls back to the savepoint and dead-letters that command only.
+// permanent database error rolls back to the savepoint and dead-letters that command only;
+// its caller is answered OCMS-4007 "System error occurred during processing." (spec 002).
 // A transient error aborts the whole batch (nothing committed); the caller retries it.
 #include "handler.hpp"
 #include "json/schema_registry.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 // The types every part of the HTTP API shares: the services a request may use, the exchange a
 // handler gets, and the handler signature. Nothing here touches a socket, so the pipeline and
-// the handlers run in tests with fakes behind CommandGateway and OutcomeStore.
+// the handlers run in tests with fakes behind CommandGateway, OutcomeStore and ReadStore.
 #include "auth/auth.hpp"
 #include "config.hpp"
 #include "core/time.hpp"
@@ -27,6 +27,7 @@ namespace ocms::edge {
 
 class CommandGateway;
 class OutcomeStore;
+class ReadStore;
 class SchemaExplainer;
 struct Route;
 
@@ -39,6 +40,7 @@ struct Services {
     std::shared_ptr<const auth::ApimKeys> apim;
     std::shared_ptr<CommandGateway> gateway;
     std::shared_ptr<OutcomeStore> outcomes;
+    std::shared_ptr<ReadStore> reads;  // spec 002 read APIs (read_store.hpp)
     std::shared_ptr<metrics::Registry> metrics;
     Clock clock = system_clock();
 };

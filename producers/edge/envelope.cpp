@@ -33,6 +33,10 @@ RenderedError render_error(EnvelopeStyle style, const ApiError& e) {
             json::kv(w, "message", std::string_view(e.message));
             w.EndObject();
             break;
+        case EnvelopeStyle::ocms_flat:
+            json::kv(w, "appCode", r.code.str());
+            json::kv(w, "message", std::string_view(e.message));
+            break;
     }
     w.EndObject();
     r.body.assign(sb.GetString(), sb.GetSize());

@@ -2,6 +2,8 @@
 // Errors at the HTTP boundary: the one place where a failure becomes an HTTP status and an error
 // body (STYLE.md 5). Every route names its envelope style; spec 002 uses
 //   {"data":{"appCode":"OCMS-4000","message":"..."}}
+// spec 002's read APIs (1, 2, 4) show their failures flat,
+//   {"appCode":"OCMS-4000","message":"..."},
 // and spec 003's routes will use
 //   {"success":false,"error":{"code":"OCMS-4000","message":"..."}}.
 #include "core/error.hpp"
@@ -14,6 +16,7 @@ namespace ocms::edge {
 enum class EnvelopeStyle {
     ocms_data,      // spec 002 section 6.4
     success_error,  // spec 003
+    ocms_flat,      // spec 002 APIs 1, 2 and 4 (the read APIs): top-level appCode and message
 };
 
 // What went wrong, independent of how it is rendered.

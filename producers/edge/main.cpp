@@ -1,11 +1,12 @@
-// ocms-edge: wires the configuration, the schemas, auth, the command gateway, the outcome store
-// and the HTTP server together. Everything else lives in the ocms_edge library.
+// ocms-edge: wires the configuration, the schemas, auth, the command gateway, the outcome and
+// read stores and the HTTP server together. Everything else lives in the ocms_edge library.
 #include "config.hpp"
 #include "core/log.hpp"
 #include "gateway.hpp"
 #include "json/schema_registry.hpp"
 #include "metrics/metrics.hpp"
 #include "outcome_store.hpp"
+#include "read_store.hpp"
 #include "routes.hpp"
 #include "schema_explain.hpp"
 #include "server.hpp"
@@ -55,6 +56,7 @@ int main() {
                                                          : auth::ApimKeys::load_file(cfg->apim_keys_file));
         svc->gateway = gateway;
         svc->outcomes = std::make_shared<edge::PgOutcomeStore>(cfg->pg_url, 2);
+        svc->reads = std::make_shared<edge::PgReadStore>(cfg->pg_url, cfg->pg_pool_size);
         svc->metrics = metrics;
 
         net::ip::tcp::endpoint at{net::ip::make_address(cfg->listen_host), cfg->listen_port};

@@ -167,11 +167,12 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
         auto parsed = json::parse(req.body());
         if (!parsed)
             return fin->fail(style, {ErrorKind::bad_request, req.body().empty()
-                                                                 ? "Invalid request: the body is empty"
-                                                                 : "Invalid request: malformed JSON at " + parsed.error()});
+                                                                 ? route->invalid_text + ": the body is empty"
+                                                                 : route->invalid_text + ": malformed JSON at " +
+                                                                       parsed.error()});
         if (auto why = svc->schemas->validate(route->body_schema, *parsed); !why.empty()) {
             std::string text = svc->explainer ? svc->explainer->explain(route->body_schema, *parsed, why) : why;
-            return fin->fail(style, {ErrorKind::bad_request, "Invalid request: " + text});
+            return fin->fail(style, {ErrorKind::bad_request, route->invalid_text + ": " + text});
         }
         doc = std::move(*parsed);
     }

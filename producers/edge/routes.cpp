@@ -1,8 +1,12 @@
 #include "routes.hpp"
 
+#include "handlers/plus_apply_suspension.hpp"
+#include "handlers/notice_list.hpp"
 #include "handlers/probes.hpp"
+#include "handlers/reason_list.hpp"
 #include "handlers/request_outcome.hpp"
 #include "handlers/staff_apply_suspension.hpp"
+#include "handlers/user_list.hpp"
 
 namespace ocms::edge {
 
@@ -12,9 +16,20 @@ const std::vector<Route>& routes() {
         // spec 002 API 3: Staff Portal applies a TS to up to 10 notices.
         {verb::post, "/v1/staff-apply-suspension", {{roles::kStaff}, false}, "http/staff-apply-suspension.request",
          EnvelopeStyle::ocms_data, &handlers::staff_apply_suspension},
+        // spec 002 API 5: PLUS applies a TS to one notice; JWT role PLUS and an APIM key.
+        {verb::post, "/v1/plus-apply-suspension", {{roles::kPlus}, true}, "http/plus-apply-suspension.request",
+         EnvelopeStyle::ocms_data, &handlers::plus_apply_suspension},
         // DESIGN.md invariant 7: the result of a request answered with pending items.
         {verb::post, "/v1/request-outcome", {{roles::kStaff, roles::kPlus, roles::kOps}, false},
          "http/request-outcome.request", EnvelopeStyle::ocms_data, &handlers::request_outcome},
+        // spec 002 APIs 1, 2, 4: the Staff Portal's reads, straight from PostgreSQL (read_store.hpp),
+        // failures in the flat {"appCode","message"} the spec shows for them.
+        {verb::post, "/v1/validoffencenoticelist", {{roles::kStaff}, false}, "http/validoffencenoticelist.request",
+         EnvelopeStyle::ocms_flat, &handlers::valid_offence_notice_list, false, "Invalid search parameters"},
+        {verb::post, "/v1/suspensionreasonlist", {{roles::kStaff, roles::kPlus}, false},
+         "http/suspensionreasonlist.request", EnvelopeStyle::ocms_flat, &handlers::suspension_reason_list},
+        {verb::post, "/v1/userlist", {{roles::kStaff}, false}, "http/userlist.request", EnvelopeStyle::ocms_flat,
+         &handlers::user_list},
         {verb::get, "/healthz", {}, "", EnvelopeStyle::ocms_data, &handlers::healthz, true},
         {verb::get, "/readyz", {}, "", EnvelopeStyle::ocms_data, &handlers::readyz, true},
         {verb::get, "/metrics", {}, "", EnvelopeStyle::ocms_data, &handlers::metrics, true},

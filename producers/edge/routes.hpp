@@ -31,6 +31,9 @@ struct Route {
     EnvelopeStyle style = EnvelopeStyle::ocms_data;
     Handler handler;
     bool probe = false;  // operational route: access log at debug level (probes poll often)
+    // Leads the message of every 400 the pipeline gives for this route's body (bad JSON,
+    // schema): spec 002 API 1 says "Invalid search parameters".
+    std::string invalid_text = "Invalid request";
 };
 
 const std::vector<Route>& routes();

@@ -31,6 +31,26 @@ std::shared_ptr<const SchemaExplainer> SchemaExplainer::load(const std::string& 
 
 namespace {
 
+// RapidJSON writes the pointer as a URI fragment, so "$skip" arrives as "%24skip".
+std::string percent_decode(const std::string& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto hex = [](char c) -> int {
+            if (c >= '0' && c <= '9') return c - '0';
+            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+            return -1;
+        };
+        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+            out += char(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
 // "#/noticeNo/3" -> "noticeNo[3]"; "#" -> "" (the body itself).
 std::string display_path(const std::string& pointer) {
     std::string out;
@@ -38,7 +58,7 @@ std::string display_path(const std::string& pointer) {
     while (i < pointer.size()) {
         if (pointer[i] == '/') ++i;
         auto next = pointer.find('/', i);
-        std::string tok = pointer.substr(i, next == std::string::npos ? std::string::npos : next - i);
+        std::string tok = percent_decode(pointer.substr(i, next == std::string::npos ? std::string::npos : next - i));
         bool index = !tok.empty() && tok.find_first_not_of("0123456789") == std::string::npos;
         if (index) out += "[" + tok + "]";
         else out += (out.empty() ? "" : ".") + tok;
@@ -55,7 +75,7 @@ const json::Value* subschema(const json::Value& root, const std::string& pointer
     while (s && i < pointer.size()) {
         if (pointer[i] == '/') ++i;
         auto next = pointer.find('/', i);
-        std::string tok = pointer.substr(i, next == std::string::npos ? std::string::npos : next - i);
+        std::string tok = percent_decode(pointer.substr(i, next == std::string::npos ? std::string::npos : next - i));
         const json::Value* props = json::get_object(*s, "properties");
         if (props && props->HasMember(tok.c_str())) s = &(*props)[tok.c_str()];
         else if (const json::Value* items = json::get_object(*s, "items")) s = items;
@@ -99,7 +119,7 @@ std::string SchemaExplainer::explain(const std::string& schema_name, const json:
         // RapidJSON points at the unknown member itself ("#/foo") or at its object ("#").
         auto slash = pointer.rfind('/');
         std::string parent = pointer.substr(0, slash);
-        std::string name = pointer.substr(slash + 1);
+        std::string name = percent_decode(pointer.substr(slash + 1));
         const json::Value* ps = it == schemas_.end() ? nullptr : subschema(it->second, parent);
         const json::Value* props = ps ? json::get_object(*ps, "properties") : nullptr;
         if (ps && (!props || !props->HasMember(name.c_str()))) {
@@ -117,6 +137,10 @@ std::string SchemaExplainer::explain(const std::string& schema_name, const json:
     }
     if (keyword == "type") {
         std::string expected = s ? std::string(json::get_string(*s, "type").value_or("")) : "";
+        if (const json::Value* types = s ? json::get_array(*s, "type") : nullptr) {  // ["string", "array", "null"]
+            for (const auto& t : types->GetArray())
+                if (t.IsString()) expected += (expected.empty() ? "" : " or ") + std::string(t.GetString());
+        }
         if (where.empty()) return "the body must be a JSON " + (expected.empty() ? std::string("object") : expected);
         return field + " must be " + (expected.empty() ? "of another type" : "a " + expected);
     }
@@ -126,6 +150,10 @@ std::string SchemaExplainer::explain(const std::string& schema_name, const json:
     if (keyword == "minItems") return field + " needs at least " + limit(s, "minItems") + " item(s)";
     if (keyword == "pattern") return field + " contains characters that are not allowed";
     if (keyword == "enum") return field + " is not one of the allowed values";
+    if (keyword == "minimum" && s && json::get_int(*s, "minimum"))
+        return field + " must be at least " + limit(s, "minimum");
+    if (keyword == "maximum" && s && json::get_int(*s, "maximum"))
+        return field + " must be at most " + limit(s, "maximum");
     if (keyword == "minimum" || keyword == "maximum") return field + " is out of range";
     return field + " fails the schema rule '" + keyword + "'";
 }

@@ -100,7 +100,7 @@ std::vector<std::string> make_notices(int n, const std::string& stage) {
     auto db = owner_db();
     std::vector<std::string> out;
     for (int i = 0; i < n; ++i) {
-        char buf[8];
+        char buf[12];
         std::snprintf(buf, sizeof buf, "%05d", i);
         std::string no = run + buf;
         auto r = db->exec(

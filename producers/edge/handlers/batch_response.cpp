@@ -16,6 +16,30 @@ ResultItem not_queued_result(const NoticeNo& n) {
     return ResultItem{n, codes::kInternal, std::string(kNotQueuedMessage), "", std::nullopt};
 }
 
+BatchAnswer answer_batch(const RequestId& request_id, const std::vector<DispatchItem>& items) {
+    BatchBody b;
+    b.request_id = request_id;
+    b.total = int(items.size());
+    for (const auto& it : items) {
+        switch (it.state) {
+            case DispatchItem::State::replied: {
+                ResultItem r = result_of(*it.reply);
+                r.notice_no = it.notice_no;  // request order and spelling
+                b.items.push_back(std::move(r));
+                break;
+            }
+            case DispatchItem::State::pending:
+                ++b.pending_count;
+                b.items.push_back(pending_result(it.notice_no, it.command_id));
+                break;
+            case DispatchItem::State::failed:
+                b.items.push_back(not_queued_result(it.notice_no));
+                break;
+        }
+    }
+    return BatchAnswer{b.pending_count > 0 ? 202u : 200u, write_batch(b)};
+}
+
 std::string write_batch(const BatchBody& b) {
     int success = 0, errors = 0;
     for (const auto& it : b.items) {

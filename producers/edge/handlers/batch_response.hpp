@@ -5,6 +5,7 @@
 //    "requestId":"...","results":[{"noticeNo","srNo","dueDateOfRevival","appCode","message"}...]}
 // successCount counts OCMS-2xxx results, errorCount every other answered or failed one; pending
 // results (OCMS-2002) count in neither.
+#include "../gateway.hpp"
 #include "core/error.hpp"
 #include "core/types.hpp"
 #include "messages/messages.hpp"
@@ -42,5 +43,14 @@ struct BatchBody {
 };
 
 std::string write_batch(const BatchBody& b);
+
+// The live answer of a batch API from the gateway's items (in request order): replied items as
+// the worker answered them, pending ones as OCMS-2002 (HTTP 202 for the whole answer), failed
+// ones as OCMS-5000 "Command could not be queued". Shared by staff- and plus-apply.
+struct BatchAnswer {
+    unsigned status;  // 200, or 202 when some results are pending
+    std::string body;
+};
+BatchAnswer answer_batch(const RequestId& request_id, const std::vector<DispatchItem>& items);
 
 }  // namespace ocms::edge

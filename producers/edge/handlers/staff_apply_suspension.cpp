@@ -70,27 +70,7 @@ Result<std::vector<messages::Command>> build_commands(const json::Value& body, c
 }
 
 Answer assemble(const RequestId& request_id, const std::vector<DispatchItem>& items) {
-    BatchBody b;
-    b.request_id = request_id;
-    b.total = int(items.size());
-    for (const auto& it : items) {
-        switch (it.state) {
-            case DispatchItem::State::replied: {
-                ResultItem r = result_of(*it.reply);
-                r.notice_no = it.notice_no;  // request order and spelling
-                b.items.push_back(std::move(r));
-                break;
-            }
-            case DispatchItem::State::pending:
-                ++b.pending_count;
-                b.items.push_back(pending_result(it.notice_no, it.command_id));
-                break;
-            case DispatchItem::State::failed:
-                b.items.push_back(not_queued_result(it.notice_no));
-                break;
-        }
-    }
-    return Answer{b.pending_count > 0 ? 202u : 200u, write_batch(b)};
+    return answer_batch(request_id, items);
 }
 
 }  // namespace staff_apply

@@ -4,6 +4,7 @@
 // answer are pure functions so tests need no sockets, Kafka or clock.
 #include "../api.hpp"
 #include "../gateway.hpp"
+#include "batch_response.hpp"
 #include "core/error.hpp"
 #include "messages/messages.hpp"
 
@@ -25,11 +26,8 @@ inline constexpr const char* kSource = "OCMS_FE";
 Result<std::vector<messages::Command>> build_commands(const json::Value& body, const RequestId& request_id,
                                                       TimePoint now, const json::SchemaRegistry* schemas);
 
-struct Answer {
-    unsigned status;  // 200, or 202 when some results are pending
-    std::string body;
-};
-// items in request order (as the gateway returns them).
+using Answer = BatchAnswer;
+// items in request order (as the gateway returns them); see answer_batch().
 Answer assemble(const RequestId& request_id, const std::vector<DispatchItem>& items);
 
 }  // namespace staff_apply

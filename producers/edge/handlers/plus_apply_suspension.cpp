@@ -1,0 +1,108 @@
+#include "plus_apply_suspension.hpp"
+
+#include "core/ids.hpp"
+#include "json/schema_registry.hpp"
+
+namespace ocms::edge {
+
+namespace plus_apply {
+
+namespace {
+
+// Spec 002 section 3, word for word (the same text the domain uses for a code PLUS may not use).
+constexpr std::string_view kSourceNotAuthorized = "Source not authorized to use this Suspension Code";
+
+std::string payload_for(const json::Value& body, TimePoint date_of_suspension) {
+    rapidjson::StringBuffer sb;
+    json::Writer w(sb);
+    w.StartObject();
+    json::kv(w, "noticeNo", json::get_string(body, "notice_no").value_or(""));
+    json::kv(w, "suspensionType", json::get_string(body, "suspension_type").value_or(""));
+    json::kv(w, "reasonOfSuspension", json::get_string(body, "reason_of_suspension").value_or(""));
+    if (auto r = json::get_string(body, "suspension_remarks")) json::kv(w, "suspensionRemarks", *r);
+    json::kv(w, "officerAuthorisingSuspension", json::get_string(body, "officer_authorising_suspension").value_or(""));
+    // An explicit offset: the topic is read by other systems, so the instant must not depend on
+    // a reader knowing that "no zone" means Singapore.
+    json::kv(w, "dateOfSuspension", format_offset(date_of_suspension));
+    w.EndObject();
+    return {sb.GetString(), sb.GetSize()};
+}
+
+}  // namespace
+
+Result<Plan> plan(const json::Value& body, const RequestId& request_id, TimePoint now,
+                  const json::SchemaRegistry* schemas) {
+    const std::string notice(json::get_string(body, "notice_no").value_or(""));
+    if (notice.empty()) return fail(codes::kBadRequest, "notice_no is required");
+    const auto date_text = json::get_string(body, "date_of_suspension").value_or("");
+    const auto date = parse_iso(date_text);
+    if (!date)
+        return fail(codes::kBadRequest,
+                    "Invalid request: date_of_suspension must be an ISO 8601 date-time such as 2025-03-22T19:00:02 "
+                    "(no zone = Singapore time), not '" + std::string(date_text) + "'");
+
+    if (auto src = json::get_string(body, "suspension_source"); src && *src != kSource) {
+        Plan p;
+        p.refusal = ResultItem{NoticeNo(notice), codes::kBadRequest, std::string(kSourceNotAuthorized), "", std::nullopt};
+        return p;
+    }
+
+    messages::Command c;
+    c.command_id = CommandId(new_uuid());
+    c.type = kCommandType;
+    c.schema_version = 1;
+    c.issued_at = now;
+    c.source = kSource;
+    c.officer = std::string(json::get_string(body, "officer_authorising_suspension").value_or(""));
+    c.request_id = request_id;
+    c.trace_id = TraceId(new_uuid());
+    c.batch = messages::BatchPos{0, 1};
+    c.payload_json = payload_for(body, *date);
+    if (schemas) {
+        // The worker checks these schemas again; refusing here gives the caller a 400 now.
+        auto doc = json::parse(messages::encode(c));
+        std::string why = doc ? schemas->validate("envelope.v1", *doc) : doc.error();
+        if (why.empty()) {
+            auto p = json::parse(c.payload_json);
+            why = p ? schemas->validate(messages::payload_schema_name(c.type, c.schema_version), *p) : p.error();
+        }
+        if (!why.empty()) return fail(codes::kBadRequest, "Invalid request: command refused by its schema (" + why + ")");
+    }
+    Plan p;
+    p.command = std::move(c);
+    return p;
+}
+
+BatchAnswer refusal_answer(const RequestId& request_id, const ResultItem& refusal) {
+    BatchBody b;
+    b.request_id = request_id;
+    b.total = 1;
+    b.items.push_back(refusal);
+    return BatchAnswer{200u, write_batch(b)};
+}
+
+}  // namespace plus_apply
+
+namespace handlers {
+
+void plus_apply_suspension(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
+    auto planned = plus_apply::plan(*body, ex->request_id, ex->svc->clock(), ex->svc->schemas.get());
+    if (!planned) return done(std::unexpected(ApiError{ErrorKind::bad_request, planned.error().message}));
+    if (planned->refusal) {
+        auto a = plus_apply::refusal_answer(ex->request_id, *planned->refusal);
+        return done(HandlerOk{a.status, std::move(a.body)});
+    }
+    if (!ex->svc->gateway) return done(std::unexpected(ApiError{ErrorKind::internal, std::string(kNotQueuedMessage)}));
+    std::vector<messages::Command> commands;
+    commands.push_back(std::move(*planned->command));
+    auto request_id = ex->request_id;
+    ex->svc->gateway->dispatch(std::move(commands), ex->executor,
+                               [request_id, done = std::move(done)](std::vector<DispatchItem> items) {
+                                   auto a = answer_batch(request_id, items);
+                                   done(HandlerOk{a.status, std::move(a.body)});
+                               });
+}
+
+}  // namespace handlers
+
+}  // namespace ocms::edge
