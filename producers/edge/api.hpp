@@ -26,6 +26,7 @@ class Registry;
 namespace ocms::edge {
 
 class CommandGateway;
+class JobRunner;
 class OutcomeStore;
 class ReadStore;
 class SchemaExplainer;
@@ -41,6 +42,7 @@ struct Services {
     std::shared_ptr<CommandGateway> gateway;
     std::shared_ptr<OutcomeStore> outcomes;
     std::shared_ptr<ReadStore> reads;  // spec 002 read APIs (read_store.hpp)
+    std::shared_ptr<JobRunner> jobs;   // timed jobs on demand (job_runner.hpp)
     std::shared_ptr<metrics::Registry> metrics;
     Clock clock = system_clock();
 };

@@ -3,6 +3,7 @@
 #include "config.hpp"
 #include "core/log.hpp"
 #include "gateway.hpp"
+#include "job_runner.hpp"
 #include "json/schema_registry.hpp"
 #include "metrics/metrics.hpp"
 #include "outcome_store.hpp"
@@ -57,6 +58,7 @@ int main() {
         svc->gateway = gateway;
         svc->outcomes = std::make_shared<edge::PgOutcomeStore>(cfg->pg_url, 2);
         svc->reads = std::make_shared<edge::PgReadStore>(cfg->pg_url, cfg->pg_pool_size);
+        svc->jobs = std::make_shared<edge::PgJobRunner>(cfg->pg_url, cfg->brokers);
         svc->metrics = metrics;
 
         net::ip::tcp::endpoint at{net::ip::make_address(cfg->listen_host), cfg->listen_port};

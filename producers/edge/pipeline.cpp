@@ -153,7 +153,9 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
         if (!allowed) {
             std::string need;
             for (const auto& role : any_of) need += (need.empty() ? "" : ", ") + role;
-            return fin->fail(style, {ErrorKind::forbidden, "Forbidden: this API needs the role " + need});
+            return fin->fail(style, {ErrorKind::forbidden, route->forbidden_text.empty()
+                                                               ? "Forbidden: this API needs the role " + need
+                                                               : route->forbidden_text});
         }
         if (route->auth.apim && !(svc->apim && svc->apim->accepts(sv(req["Ocp-Apim-Subscription-Key"]))))
             return fin->fail(style,
@@ -164,7 +166,8 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
     // 3. JSON and schema
     std::optional<json::Document> doc;
     if (!route->body_schema.empty()) {
-        auto parsed = json::parse(req.body());
+        auto parsed = json::parse(req.body().empty() && route->empty_body_ok ? std::string_view("{}")
+                                                                               : std::string_view(req.body()));
         if (!parsed)
             return fin->fail(style, {ErrorKind::bad_request, req.body().empty()
                                                                  ? route->invalid_text + ": the body is empty"

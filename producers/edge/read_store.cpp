@@ -77,6 +77,19 @@ Sql reason_list_sql(const ReasonQuery& q) {
         {q.suspension_type, q.status, q.source}};
 }
 
+Sql hst_sql(const std::string& id_no) {
+    return Sql{
+        "SELECT h.id_no, h.name, h.street_name, h.blk_hse_no, h.floor_no, h.unit_no, h.bldg_name, h.postal_code, "
+        "array_to_json(ARRAY(SELECT DISTINCT o.notice_no FROM ocms_offence_notice_owner_driver o "
+        "JOIN ocms_valid_offence_notice v ON v.notice_no = o.notice_no "
+        "JOIN LATERAL (SELECT s.reason_of_suspension FROM ocms_suspended_notice s WHERE s.notice_no = v.notice_no "
+        "AND s.suspension_type = 'TS' AND s.date_of_revival IS NULL ORDER BY s.sr_no DESC LIMIT 1) l ON true "
+        "WHERE o.id_no = h.id_no AND v.suspension_type = 'TS' AND l.reason_of_suspension = 'HST' "
+        "ORDER BY o.notice_no))::text "
+        "FROM ocms_hst h WHERE h.id_no = $1",
+        {id_no}};
+}
+
 Sql user_list_sql(const UserQuery& q) {
     return Sql{"SELECT user_id, first_name, last_name FROM ocms_user WHERE status = $1 "
                "ORDER BY first_name, last_name, user_id",
@@ -181,7 +194,28 @@ ReadResult<std::vector<UserRow>> decode_users(const pg::Result& r) {
     return out;
 }
 
+ReadResult<std::optional<HstRow>> decode_hst(const pg::Result& r) {
+    if (r.rows() == 0) return std::optional<HstRow>{};
+    HstRow h;
+    h.id_no = std::string(r.get(0, 0));
+    h.name = std::string(r.get(0, 1));
+    h.street_name = r.opt(0, 2);
+    h.blk_hse_no = r.opt(0, 3);
+    h.floor_no = r.opt(0, 4);
+    h.unit_no = r.opt(0, 5);
+    h.bldg_name = r.opt(0, 6);
+    h.postal_code = r.opt(0, 7);
+    auto notices = parse_string_array(r.get(0, 8));
+    if (!notices) return std::unexpected("HST notices are not a list: " + std::string(r.get(0, 8)));
+    h.notices = std::move(*notices);
+    return std::optional<HstRow>(std::move(h));
+}
+
 }  // namespace
+
+void PgReadStore::hst(std::string id_no, net::any_io_executor ex, ReadCallback<std::optional<HstRow>> cb) {
+    run<std::optional<HstRow>>(hst_sql(id_no), &decode_hst, std::move(ex), std::move(cb));
+}
 
 void PgReadStore::notices(NoticeQuery q, net::any_io_executor ex, ReadCallback<NoticePage> cb) {
     run<NoticePage>(notice_list_sql(q), &decode_notices, std::move(ex), std::move(cb));

@@ -10,6 +10,7 @@
 #include "pg/pg.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <cstdint>
@@ -90,6 +91,17 @@ struct UserRow {
     std::string last_name;
 };
 
+// ---- POST /v1/revive-hst (spec 004 1.1) ------------------------------------------------------
+
+// The ocms_hst register row of one id and the notices to revive: the tenant's (ONOD id_no)
+// notices whose VON is under TS and whose latest open TS record is HST, by notice number.
+struct HstRow {
+    std::string id_no;
+    std::string name;
+    std::optional<std::string> street_name, blk_hse_no, floor_no, unit_no, bldg_name, postal_code;
+    std::vector<std::string> notices;
+};
+
 // ---- SQL (pure) ------------------------------------------------------------------------------
 
 struct Sql {
@@ -107,6 +119,9 @@ Sql notice_list_sql(const NoticeQuery& q);
 Sql reason_list_sql(const ReasonQuery& q);
 // Columns: user_id, first_name, last_name.
 Sql user_list_sql(const UserQuery& q);
+// No row: no such id. Columns: id_no, name, street_name, blk_hse_no, floor_no, unit_no,
+// bldg_name, postal_code, the notices (JSON array text).
+Sql hst_sql(const std::string& id_no);
 
 // '["ROV","ENA"]' -> {"ROV","ENA"}; nullopt unless it is a JSON array of strings.
 std::optional<std::vector<std::string>> parse_string_array(std::string_view json_text);
@@ -125,6 +140,11 @@ public:
     virtual void notices(NoticeQuery q, boost::asio::any_io_executor ex, ReadCallback<NoticePage> cb) = 0;
     virtual void reasons(ReasonQuery q, boost::asio::any_io_executor ex, ReadCallback<std::vector<ReasonRow>> cb) = 0;
     virtual void users(UserQuery q, boost::asio::any_io_executor ex, ReadCallback<std::vector<UserRow>> cb) = 0;
+    // nullopt: no ocms_hst row with that id. The default (stores without it) answers an error.
+    virtual void hst(std::string id_no, boost::asio::any_io_executor ex, ReadCallback<std::optional<HstRow>> cb) {
+        (void)id_no;
+        boost::asio::post(ex, [cb = std::move(cb)] { cb(std::unexpected(std::string("hst read not supported"))); });
+    }
 };
 
 // Owns its connection pool (url: OCMS_EDGE_PG_URL, role ocmsiz_app_conn) and as many threads as
@@ -136,6 +156,7 @@ public:
     void notices(NoticeQuery q, boost::asio::any_io_executor ex, ReadCallback<NoticePage> cb) override;
     void reasons(ReasonQuery q, boost::asio::any_io_executor ex, ReadCallback<std::vector<ReasonRow>> cb) override;
     void users(UserQuery q, boost::asio::any_io_executor ex, ReadCallback<std::vector<UserRow>> cb) override;
+    void hst(std::string id_no, boost::asio::any_io_executor ex, ReadCallback<std::optional<HstRow>> cb) override;
 
 private:
     // Runs sql on a pooled connection on the thread pool, decodes the result with decode (on the

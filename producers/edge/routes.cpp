@@ -1,10 +1,12 @@
 #include "routes.hpp"
 
+#include "handlers/auto_revival_trigger.hpp"
 #include "handlers/plus_apply_suspension.hpp"
 #include "handlers/notice_list.hpp"
 #include "handlers/probes.hpp"
 #include "handlers/reason_list.hpp"
 #include "handlers/request_outcome.hpp"
+#include "handlers/revive_suspension.hpp"
 #include "handlers/staff_apply_suspension.hpp"
 #include "handlers/user_list.hpp"
 
@@ -20,7 +22,7 @@ const std::vector<Route>& routes() {
         {verb::post, "/v1/plus-apply-suspension", {{roles::kPlus}, true}, "http/plus-apply-suspension.request",
          EnvelopeStyle::ocms_data, &handlers::plus_apply_suspension},
         // DESIGN.md invariant 7: the result of a request answered with pending items.
-        {verb::post, "/v1/request-outcome", {{roles::kStaff, roles::kPlus, roles::kOps}, false},
+        {verb::post, "/v1/request-outcome", {{roles::kStaff, roles::kPlus, roles::kOps, roles::kInternal, roles::kHst}, false},
          "http/request-outcome.request", EnvelopeStyle::ocms_data, &handlers::request_outcome},
         // spec 002 APIs 1, 2, 4: the Staff Portal's reads, straight from PostgreSQL (read_store.hpp),
         // failures in the flat {"appCode","message"} the spec shows for them.
@@ -30,6 +32,21 @@ const std::vector<Route>& routes() {
          "http/suspensionreasonlist.request", EnvelopeStyle::ocms_flat, &handlers::suspension_reason_list},
         {verb::post, "/v1/userlist", {{roles::kStaff}, false}, "http/userlist.request", EnvelopeStyle::ocms_flat,
          &handlers::user_list},
+        // spec 004 1.5: run the auto-revival job now (ops, or another service); body none or {}.
+        {verb::post, "/api/cron/auto-revival/trigger", {{roles::kOps, roles::kInternal}, false},
+         "http/auto-revival-trigger.request", EnvelopeStyle::ocms_data, &handlers::auto_revival_trigger, false,
+         "Invalid request", true},
+        // spec 004 1.2 - 1.4: revive TS/PS, one revival.apply per notice, the batch answer
+        // (docs/decisions-revival-api.md).
+        {verb::post, "/staff-revive-suspension", {{roles::kStaff}, false}, "http/staff-revive-suspension.request",
+         EnvelopeStyle::ocms_data, &handlers::staff_revive_suspension},
+        {verb::post, "/plus-revive-suspension", {{roles::kPlus}, true}, "http/plus-revive-suspension.request",
+         EnvelopeStyle::ocms_data, &handlers::plus_revive_suspension},
+        {verb::post, "/ocms/v1/suspension/apply-revival", {{roles::kInternal}, false}, "http/apply-revival.request",
+         EnvelopeStyle::ocms_data, &handlers::internal_apply_revival},
+        // spec 004 1.1: revive the TS-HST of one tenant; its answer is a JSON array, errors flat.
+        {verb::post, "/v1/revive-hst", {{roles::kHst}, false}, "http/revive-hst.request", EnvelopeStyle::ocms_flat,
+         &handlers::revive_hst, false, "Required field missing", false, "User not authorised to revive TS-HST"},
         {verb::get, "/healthz", {}, "", EnvelopeStyle::ocms_data, &handlers::healthz, true},
         {verb::get, "/readyz", {}, "", EnvelopeStyle::ocms_data, &handlers::readyz, true},
         {verb::get, "/metrics", {}, "", EnvelopeStyle::ocms_data, &handlers::metrics, true},

@@ -15,6 +15,8 @@ namespace roles {
 inline constexpr const char* kStaff = "OCMS_STAFF";
 inline constexpr const char* kPlus = "PLUS";
 inline constexpr const char* kOps = "OPS";
+inline constexpr const char* kInternal = "INTERNAL";
+inline constexpr const char* kHst = "HST";
 }  // namespace roles
 
 struct RouteAuth {
@@ -34,6 +36,12 @@ struct Route {
     // Leads the message of every 400 the pipeline gives for this route's body (bad JSON,
     // schema): spec 002 API 1 says "Invalid search parameters".
     std::string invalid_text = "Invalid request";
+    // An empty body counts as {} (then checked against body_schema): trigger routes called
+    // with no body at all (POST /api/cron/auto-revival/trigger).
+    bool empty_body_ok = false;
+    // The message of the 403 for a token without the role, when the spec words it
+    // (spec 004 1.1: "User not authorised to revive TS-HST"); "" for the generic one.
+    std::string forbidden_text = "";
 };
 
 const std::vector<Route>& routes();

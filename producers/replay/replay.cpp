@@ -21,7 +21,7 @@ using namespace std::chrono_literals;
 std::string usage() {
     return "usage:\n"
            "  ocms-replay replay  --topic TOPIC [--partition N]... [--from-offset N|--from-time ISO]\n"
-           "                      [--to-offset N|--to-time ISO] [--key NOTICE]... [--new-ids] [--rate N]\n"
+           "                      [--to-offset N|--to-time ISO] [--key NOTICE]... [--new-ids] [--include-replays] [--rate N]\n"
            "                      [--dry-run] [--operator NAME] [--reason TEXT]\n"
            "  ocms-replay redrive [--partition N]... [--from-offset N|--from-time ISO] [--to-offset N|--to-time ISO]\n"
            "                      [--key NOTICE]... [--rate N] [--dry-run] [--operator NAME] [--reason TEXT]\n"
@@ -70,6 +70,7 @@ std::optional<Options> parse_args(int argc, char** argv, std::string& err) {
         std::optional<std::string> v;
         if (a == "--dry-run") o.dry_run = true;
         else if (a == "--new-ids") o.new_ids = true;
+        else if (a == "--include-replays") o.include_replays = true;
         else if (a == "--topic") { if (!(v = value())) return std::nullopt; o.topic = *v; }
         else if (a == "--partition") {
             if (!(v = value())) return std::nullopt;
@@ -253,6 +254,15 @@ int run(const Options& o, Summary& s) {
             value = *original;
         }
         if (!o.keys.empty() && !o.keys.contains(key)) continue;
+        if (o.mode == "replay" && !o.include_replays && value.find("\"replayOf\"") != std::string::npos) {
+            // A message an earlier replay published: its original is in the topic too (same
+            // command id), so replaying it again would only double the work (and the topic).
+            auto doc = json::parse(value);
+            if (doc && doc->IsObject() && doc->HasMember("replayOf")) {
+                ++s.skipped;
+                continue;
+            }
+        }
         ++s.matched;
         std::string command_id;
         std::string out = value;

@@ -5,7 +5,8 @@
 //             row; --new-ids re-executes them on purpose (new ids, said out loud in the output).
 //   redrive : read a range of ocms.dlq and publish each original message to its source topic.
 // Both: --dry-run prints what would be published (and, with OCMS_PG_URL, what the inbox
-// would answer) and publishes nothing. Progress goes to stderr; the summary to stdout.
+// would answer) and publishes nothing. A replay skips messages that an earlier replay published
+// (they carry replayOf; their originals are in the topic too) unless --include-replays. Progress goes to stderr; the summary to stdout.
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -23,6 +24,7 @@ struct Options {
     std::optional<std::int64_t> from_time_ms, to_time_ms;
     std::set<std::string> keys;  // notice numbers; empty = all
     bool new_ids = false;
+    bool include_replays = false;  // replay: also messages an earlier replay published (skipped by default)
     bool dry_run = false;
     double rate = 0;  // messages per second, 0 = unlimited
     std::string pg_url;  // optional, for the dry run's inbox look-up

@@ -128,6 +128,10 @@ std::expected<HandlerResult, pg::PgError> revive_suspension(HandlerContext& ctx)
     // The HST register entry goes once none of the tenant's notices is under TS-HST any more.
     if (cmd.channel == domain::RevivalChannel::hst) {
         if (auto id = json::get_string(p, "hstIdNo")) {
+            // Lock the register row first: two workers reviving two notices of one tenant must
+            // not both see the other's notice still open and both keep the row.
+            auto lock = ctx.db.exec("SELECT 1 FROM ocms_hst WHERE id_no = $1 FOR UPDATE", {std::string(*id)});
+            if (!lock) return std::unexpected(lock.error());
             auto del = ctx.db.exec(
                 "DELETE FROM ocms_hst h WHERE h.id_no = $1 AND NOT EXISTS ("
                 " SELECT 1 FROM ocms_offence_notice_owner_driver o JOIN ocms_valid_offence_notice v USING (notice_no)"

@@ -90,7 +90,7 @@ TEST(RouteTable, RolesAsSpecified) {
     };
     EXPECT_EQ(find("/v1/staff-apply-suspension").auth.any_of_roles, std::vector<std::string>{"OCMS_STAFF"});
     EXPECT_EQ(find("/v1/request-outcome").auth.any_of_roles,
-              (std::vector<std::string>{"OCMS_STAFF", "PLUS", "OPS"}));
+              (std::vector<std::string>{"OCMS_STAFF", "PLUS", "OPS", "INTERNAL", "HST"}));
     EXPECT_FALSE(find("/healthz").auth.required());
     EXPECT_FALSE(find("/readyz").auth.required());
     EXPECT_FALSE(find("/metrics").auth.required());
