@@ -332,7 +332,7 @@ private:
                 detail::send_all(fd, "221 Bye\r\n");
                 return;
             } else {
-                detail::send_all(fd, "502 Command not implemented\r\n");
+                detail::send_all(fd, "502 Unknown command\r\n");
             }
         }
     }
