@@ -19,33 +19,6 @@ const char* kNotices = "/v1/validoffencenoticelist";
 const char* kReasons = "/v1/suspensionreasonlist";
 const char* kUsers = "/v1/userlist";
 
-// An HS256 token signed with the edge's own key ($OCMS_JWT_SECRET_FILE), as another caller's
-// identity provider would issue it.
-std::string sign_token(const std::vector<std::string>& roles) {
-    std::ifstream in(env("OCMS_JWT_SECRET_FILE"), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string key = ss.str();
-    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-    const char* iss = std::getenv("OCMS_JWT_ISSUER");
-    jwt_t* j = nullptr;
-    jwt_new(&j);
-    jwt_set_alg(j, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(key.data()), int(key.size()));
-    jwt_add_grant(j, "iss", iss && *iss ? iss : "ocms");
-    jwt_add_grant(j, "sub", "read-api-test");
-    long now = long(std::chrono::duration_cast<std::chrono::seconds>(
-                        std::chrono::system_clock::now().time_since_epoch()).count());
-    jwt_add_grant_int(j, "exp", now + 600);
-    std::string roles_json = "{\"roles\":[";
-    for (std::size_t i = 0; i < roles.size(); ++i) roles_json += (i ? ",\"" : "\"") + roles[i] + "\"";
-    roles_json += "]}";
-    jwt_add_grants_json(j, roles_json.c_str());
-    char* s = jwt_encode_str(j);
-    std::string out = s ? s : "";
-    free(s);
-    jwt_free(j);
-    return out;
-}
 
 HttpResponse post_as(const std::string& token, const std::string& path, const std::string& body) {
     return http("POST", path, body, {{"Authorization", "Bearer " + token}});
@@ -282,7 +255,7 @@ TEST(ReadApi, ReasonListForStaff) {
 }
 
 TEST(ReadApi, ReasonListForPlusOnlyCaller) {
-    auto res = post_as(sign_token({"PLUS"}), kReasons, R"({"suspensionType":"TS"})");
+    auto res = post_as(token_with_roles({"PLUS"}, "read-api-test"), kReasons, R"({"suspensionType":"TS"})");
     ASSERT_EQ(res.status, 200) << res.body;
     auto d = res.json();
     std::vector<std::string> codes;
@@ -302,7 +275,7 @@ TEST(ReadApi, ReasonListInactiveCodes) {
                             "AND status = 'I' AND suspension_source = 'OCMS_FE' ORDER BY 1"));
     EXPECT_NE(std::find(codes.begin(), codes.end(), "DIP"), codes.end()) << res.body;
     // A PLUS-only caller has no inactive codes: an empty list, not an error.
-    auto plus = post_as(sign_token({"PLUS"}), kReasons, R"({"suspensionType":"TS","status":"I"})");
+    auto plus = post_as(token_with_roles({"PLUS"}, "read-api-test"), kReasons, R"({"suspensionType":"TS","status":"I"})");
     ASSERT_EQ(plus.status, 200) << plus.body;
     EXPECT_EQ(plus.body, R"({"appCode":"OCMS-2000","message":"Success","data":[]})");
 }
@@ -346,7 +319,7 @@ TEST(ReadApi, WithoutTokenIs401Flat) {
 }
 
 TEST(ReadApi, PlusOnlyTokenIsRefusedByStaffOnlyReads) {
-    auto plus = sign_token({"PLUS"});
+    auto plus = token_with_roles({"PLUS"}, "read-api-test");
     expect_flat_error(post_as(plus, kNotices, "{}"), 403, "OCMS-4001", "OCMS_STAFF");
     expect_flat_error(post_as(plus, kUsers, "{}"), 403, "OCMS-4001", "OCMS_STAFF");
 }

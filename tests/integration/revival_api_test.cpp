@@ -184,28 +184,6 @@ void expect_revived(const std::string& notice, const std::string& reason, const 
               0);
 }
 
-// A token signed with the edge's key carrying only the given roles.
-std::string token_with_roles(const std::vector<std::string>& roles) {
-    std::ifstream in(env("OCMS_JWT_SECRET_FILE"), std::ios::binary);
-    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-    jwt_t* j = nullptr;
-    if (jwt_new(&j) != 0) throw std::runtime_error("jwt_new failed");
-    jwt_set_alg(j, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(key.data()), int(key.size()));
-    const char* issuer = std::getenv("OCMS_JWT_ISSUER");
-    jwt_add_grant(j, "iss", issuer && *issuer ? issuer : "ocms");
-    jwt_add_grant(j, "sub", "revival-api-test");
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-    jwt_add_grant_int(j, "exp", long(now.count()) + 600);
-    std::string grants = "{\"roles\":[";
-    for (std::size_t i = 0; i < roles.size(); ++i) grants += (i ? ",\"" : "\"") + roles[i] + "\"";
-    jwt_add_grants_json(j, (grants + "]}").c_str());
-    char* s = jwt_encode_str(j);
-    std::string out = s ? s : "";
-    free(s);
-    jwt_free(j);
-    return out;
-}
 
 // ---- success per route -----------------------------------------------------------------------
 
@@ -241,11 +219,11 @@ TEST(RevivalApi, PlusNeedsTheApimKeyAndTheRole) {
     auto body = revive_body({n}, "TS", "MAN");
     EXPECT_EQ(http("POST", kPlusPath, body, {{"Authorization", "Bearer " + env("OCMS_DEV_TOKEN")}}).status, 401);
     EXPECT_EQ(http("POST", kPlusPath, body,
-                   {{"Authorization", "Bearer " + token_with_roles({"OCMS_STAFF"})},
+                   {{"Authorization", "Bearer " + token_with_roles({"OCMS_STAFF"}, "revival-api-test")},
                     {"Ocp-Apim-Subscription-Key", env("OCMS_DEV_APIM_KEY")}})
                   .status,
               403);
-    EXPECT_EQ(http("POST", kStaffPath, body, {{"Authorization", "Bearer " + token_with_roles({"PLUS"})}}).status, 403);
+    EXPECT_EQ(http("POST", kStaffPath, body, {{"Authorization", "Bearer " + token_with_roles({"PLUS"}, "revival-api-test")}}).status, 403);
     EXPECT_EQ(http("POST", kStaffPath, body).status, 401);
     EXPECT_EQ(state_of(n), before);
 }
@@ -254,7 +232,7 @@ TEST(RevivalApi, InternalRevivesWithDefaultsAndSources) {
     auto n = make_notices(2, "RD1");
     suspend(n[0], "TS", "ACR");
     suspend(n[1], "TS", "ACR");
-    auto token = token_with_roles({"INTERNAL"});
+    auto token = token_with_roles({"INTERNAL"}, "revival-api-test");
     auto a = answer_of(http("POST", kInternalPath,
                             R"({"noticeNos":[")" + n[0] + R"("],"revivalRemarks":"Suspension period over",)"
                             R"("officerAuthorisingRevival":"ocmsizmgr","revivalSource":"004"})",
@@ -269,7 +247,7 @@ TEST(RevivalApi, InternalRevivesWithDefaultsAndSources) {
     expect_revived(n[1], "SYS", "ocmsizmgr", "");
     // The role is INTERNAL: a staff token is refused.
     EXPECT_EQ(http("POST", kInternalPath, R"({"noticeNos":["X1"],"officerAuthorisingRevival":"o","revivalSource":"004"})",
-                   {{"Authorization", "Bearer " + token_with_roles({"OCMS_STAFF"})}})
+                   {{"Authorization", "Bearer " + token_with_roles({"OCMS_STAFF"}, "revival-api-test")}})
                   .status,
               403);
 }
@@ -383,7 +361,7 @@ TEST(RevivalApi, HstRevivesTheTenantsNoticeAndRemovesTheRegisterRow) {
     hst_fixture(id, n);
     suspend(other, "TS", "HST");
     auto other_before = state_of(other);
-    auto a = answer_of(http("POST", kHstPath, hst_body(id), {{"Authorization", "Bearer " + token_with_roles({"HST"})}}));
+    auto a = answer_of(http("POST", kHstPath, hst_body(id), {{"Authorization", "Bearer " + token_with_roles({"HST"}, "revival-api-test")}}));
     expect_single(a, n, "OCMS-2000", "TS Revival Success");
     expect_revived(n, "HAV", "revival-api-test", "");
     EXPECT_EQ(hst_rows(id), 0);
@@ -395,9 +373,9 @@ TEST(RevivalApi, HstErrors) {
     const auto id = fresh_id();
     hst_fixture(id, n);
     auto before = state_of(n);
-    const std::map<std::string, std::string> hst_auth{{"Authorization", "Bearer " + token_with_roles({"HST"})}};
+    const std::map<std::string, std::string> hst_auth{{"Authorization", "Bearer " + token_with_roles({"HST"}, "revival-api-test")}};
     // No role HST: 403 with the spec's message.
-    auto r = http("POST", kHstPath, hst_body(id), {{"Authorization", "Bearer " + token_with_roles({"OCMS_STAFF"})}});
+    auto r = http("POST", kHstPath, hst_body(id), {{"Authorization", "Bearer " + token_with_roles({"OCMS_STAFF"}, "revival-api-test")}});
     EXPECT_EQ(r.status, 403);
     EXPECT_EQ(r.body, R"({"appCode":"OCMS-4001","message":"User not authorised to revive TS-HST"})");
     // A missing field.
@@ -432,7 +410,7 @@ TEST(RevivalApi, HstTwoNoticesOfOneTenantRemoveTheRowOnce) {
                "id_no, name, cre_user_id) VALUES ($1, 'O', 'Y', 'N', $2, 'John Doe', 'test')",
                {n[1], id});
     suspend(n[1], "TS", "HST");
-    auto a = answer_of(http("POST", kHstPath, hst_body(id), {{"Authorization", "Bearer " + token_with_roles({"HST"})}}));
+    auto a = answer_of(http("POST", kHstPath, hst_body(id), {{"Authorization", "Bearer " + token_with_roles({"HST"}, "revival-api-test")}}));
     EXPECT_EQ(a.status, 200) << a.body;
     ASSERT_EQ(a.items.size(), 2u) << a.body;
     for (std::size_t i = 0; i < 2; ++i) {

@@ -365,40 +365,18 @@ TEST(TsCodes, PlusNeedsTheApimKey) {
     EXPECT_EQ(state_of(n), snapshot);
 }
 
-// A token signed with the edge's key (OCMS_JWT_SECRET_FILE) carrying only the given roles.
-std::string token_with_roles(const std::vector<std::string>& roles) {
-    std::ifstream in(env("OCMS_JWT_SECRET_FILE"), std::ios::binary);
-    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-    jwt_t* j = nullptr;
-    if (jwt_new(&j) != 0) throw std::runtime_error("jwt_new failed");
-    jwt_set_alg(j, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(key.data()), int(key.size()));
-    const char* issuer = std::getenv("OCMS_JWT_ISSUER");
-    jwt_add_grant(j, "iss", issuer && *issuer ? issuer : "ocms");
-    jwt_add_grant(j, "sub", "ts-codes-test");
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-    jwt_add_grant_int(j, "exp", long(now.count()) + 600);
-    std::string grants = "{\"roles\":[";
-    for (std::size_t i = 0; i < roles.size(); ++i) grants += (i ? ",\"" : "\"") + roles[i] + "\"";
-    jwt_add_grants_json(j, (grants + "]}").c_str());
-    char* s = jwt_encode_str(j);
-    std::string out = s ? s : "";
-    free(s);
-    jwt_free(j);
-    return out;
-}
 
 TEST(TsCodes, PlusNeedsThePlusRole) {
     auto n = make_notices(1, "RD1")[0];
     auto snapshot = state_of(n);
     auto body = plus_body(n, "APP", local(system_now()));
     auto r = http("POST", kPlusPath, body,
-                  {{"Authorization", "Bearer " + token_with_roles({"OCMS_STAFF", "OPS"})},
+                  {{"Authorization", "Bearer " + token_with_roles({"OCMS_STAFF", "OPS"}, "ts-codes-test")},
                    {"Ocp-Apim-Subscription-Key", env("OCMS_DEV_APIM_KEY")}});
     EXPECT_EQ(r.status, 403) << r.body;
     // The signing is right: the same key with the role PLUS is let through.
     auto ok = answer_of(http("POST", kPlusPath, body,
-                             {{"Authorization", "Bearer " + token_with_roles({"PLUS"})},
+                             {{"Authorization", "Bearer " + token_with_roles({"PLUS"}, "ts-codes-test")},
                               {"Ocp-Apim-Subscription-Key", env("OCMS_DEV_APIM_KEY")}}));
     expect_single(ok, n, "OCMS-2000", msg::kSuccess);
     EXPECT_NE(state_of(n), snapshot);

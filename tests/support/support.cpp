@@ -6,7 +6,12 @@
 #include <boost/beast/http.hpp>
 #include <gtest/gtest.h>
 
+#include <jwt.h>
+
 #include <array>
+#include <fstream>
+#include <iterator>
+#include <memory>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -211,6 +216,26 @@ int kcat_publish(const std::string& topic, const std::string& key, const std::st
                 " " + tmp);
     std::remove(tmp.c_str());
     return rc;
+}
+
+std::string token_with_roles(const std::vector<std::string>& roles, const std::string& subject) {
+    std::ifstream in(env("OCMS_JWT_SECRET_FILE"), std::ios::binary);
+    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+    jwt_t* j = nullptr;
+    if (jwt_new(&j) != 0) throw std::runtime_error("jwt_new failed");
+    std::unique_ptr<jwt_t, decltype(&jwt_free)> owned(j, &jwt_free);
+    jwt_set_alg(j, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(key.data()), int(key.size()));
+    const char* issuer = std::getenv("OCMS_JWT_ISSUER");
+    jwt_add_grant(j, "iss", issuer && *issuer ? issuer : "ocms");
+    jwt_add_grant(j, "sub", subject.c_str());
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    jwt_add_grant_int(j, "exp", long(now.count()) + 600);
+    std::string grants = "{\"roles\":[";
+    for (std::size_t i = 0; i < roles.size(); ++i) grants += (i ? ",\"" : "\"") + roles[i] + "\"";
+    jwt_add_grants_json(j, (grants + "]}").c_str());
+    std::unique_ptr<char, decltype(&free)> text(jwt_encode_str(j), &free);
+    return text ? std::string(text.get()) : std::string();
 }
 
 std::string staff_body(const std::vector<std::string>& notices, const std::string& reason) {

@@ -62,6 +62,11 @@ std::string command_json(const std::string& command_id, const std::string& notic
 // Publishes value with key to topic through kcat (the documented way for other systems).
 int kcat_publish(const std::string& topic, const std::string& key, const std::string& value);
 
+// An HS256 token signed with the edge's own key ($OCMS_JWT_SECRET_FILE), issuer
+// $OCMS_JWT_ISSUER, valid for 10 minutes, carrying only the given roles: another caller's
+// identity as its identity provider would issue it.
+std::string token_with_roles(const std::vector<std::string>& roles, const std::string& subject = "integration-test");
+
 std::string staff_body(const std::vector<std::string>& notices, const std::string& reason = "ACR");
 
 }  // namespace ocms::test
