@@ -1,8 +1,22 @@
 #include "batch_response.hpp"
 
 #include "json/json.hpp"
+#include "json/schema_registry.hpp"
 
 namespace ocms::edge {
+
+std::optional<Error> refuse_by_schema(const json::SchemaRegistry* schemas, const messages::Command& c) {
+    if (schemas == nullptr) return std::nullopt;
+    auto doc = json::parse(messages::encode(c));
+    std::string why = doc ? schemas->validate("envelope.v1", *doc) : doc.error();
+    if (why.empty()) {
+        const json::Value* payload = json::get_object(*doc, "payload");
+        why = payload ? schemas->validate(messages::payload_schema_name(c.type, c.schema_version), *payload)
+                      : "payload is not an object";
+    }
+    if (why.empty()) return std::nullopt;
+    return Error{codes::kBadRequest, "Invalid request: command refused by its schema (" + why + ")"};
+}
 
 ResultItem result_of(const messages::Reply& r) {
     return ResultItem{r.notice_no, r.app_code, r.message, r.data_json, std::nullopt};

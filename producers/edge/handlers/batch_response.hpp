@@ -15,7 +15,16 @@
 #include <string_view>
 #include <vector>
 
+namespace ocms::json {
+class SchemaRegistry;
+}
+
 namespace ocms::edge {
+
+// The edge checks each command it builds against envelope.v1 and its payload schema (the worker
+// checks them again; refusing here gives the caller a 400 now). nullopt = valid; schemas may be
+// null (tests without schemas).
+std::optional<Error> refuse_by_schema(const json::SchemaRegistry* schemas, const messages::Command& c);
 
 inline constexpr std::string_view kPendingMessage =
     "Accepted; the result is not known yet. Fetch it with /v1/request-outcome";

@@ -58,16 +58,7 @@ Result<Plan> plan(const json::Value& body, const RequestId& request_id, TimePoin
     c.trace_id = TraceId(new_uuid());
     c.batch = messages::BatchPos{0, 1};
     c.payload_json = payload_for(body, *date);
-    if (schemas) {
-        // The worker checks these schemas again; refusing here gives the caller a 400 now.
-        auto doc = json::parse(messages::encode(c));
-        std::string why = doc ? schemas->validate("envelope.v1", *doc) : doc.error();
-        if (why.empty()) {
-            auto p = json::parse(c.payload_json);
-            why = p ? schemas->validate(messages::payload_schema_name(c.type, c.schema_version), *p) : p.error();
-        }
-        if (!why.empty()) return fail(codes::kBadRequest, "Invalid request: command refused by its schema (" + why + ")");
-    }
+    if (auto refused = refuse_by_schema(schemas, c)) return std::unexpected(*refused);
     Plan p;
     p.command = std::move(c);
     return p;

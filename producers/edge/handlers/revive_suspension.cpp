@@ -135,15 +135,7 @@ Result<std::vector<messages::Command>> build_commands(const Request& req, const 
         c.trace_id = trace;
         c.batch = messages::BatchPos{i, size};
         c.payload_json = payload_for(req, req.notices[std::size_t(i)]);
-        if (schemas) {
-            auto doc = json::parse(messages::encode(c));
-            std::string why = doc ? schemas->validate("envelope.v1", *doc) : doc.error();
-            if (why.empty()) {
-                auto p = json::parse(c.payload_json);
-                why = p ? schemas->validate(messages::payload_schema_name(c.type, c.schema_version), *p) : p.error();
-            }
-            if (!why.empty()) return fail(codes::kBadRequest, "Invalid request: command refused by its schema (" + why + ")");
-        }
+        if (auto refused = refuse_by_schema(schemas, c)) return std::unexpected(*refused);
         out.push_back(std::move(c));
     }
     return out;
