@@ -1,6 +1,7 @@
 #include "domain/revival.hpp"
 
 #include <array>
+#include <charconv>
 
 namespace ocms::domain {
 
@@ -24,9 +25,19 @@ bool plus_may_revive(const ReasonCode& code) {
     return false;
 }
 
+std::optional<int> parse_next_processing_days(const std::optional<std::string_view>& stored) {
+    if (!stored || stored->empty()) return std::nullopt;
+    int days = -1;
+    const char* end = stored->data() + stored->size();
+    auto [ptr, ec] = std::from_chars(stored->data(), end, days);
+    if (ec != std::errc() || ptr != end || days < 0 || days > 365) return std::nullopt;
+    return days;
+}
+
 ReviveDecision decide_revival(const ReviveTs& cmd, const std::optional<RevivalNotice>& notice,
                               const std::optional<SuspensionRecord>& record,
-                              const std::optional<RevivalReasonRow>& reason, bool code_loops, TimePoint now) {
+                              const std::optional<RevivalReasonRow>& reason, bool code_loops, TimePoint now,
+                              std::optional<int> next_processing_days) {
     using namespace revival_message;
     if (cmd.suspension_type != "TS" && cmd.suspension_type != "PS") return refuse(kCodeUnknownType, revival_message::kUnknownType);
     if (!reason || !reason->active) return refuse(codes::kBadRequest, kInvalidReason);
@@ -44,9 +55,10 @@ ReviveDecision decide_revival(const ReviveTs& cmd, const std::optional<RevivalNo
     if (cmd.channel == RevivalChannel::automatic &&
         (!record->due_date_of_revival || *record->due_date_of_revival > now))
         return refuse(codes::kBusinessRule, kPeriodNotOver);
+    if (!next_processing_days) return refuse(kCodeDataMissing, kBadNextProcessingDate);
 
-    ReviveDecision ok{codes::kSuccess, cmd.suspension_type + " Revival Success", {}, {}};
-    ok.effect = ReviveEffect{record->sr_no, now, now + std::chrono::days{2}, false};
+    ReviveDecision ok{codes::kSuccess, cmd.suspension_type + " revived successfully", {}, {}};
+    ok.effect = ReviveEffect{record->sr_no, now, now + std::chrono::days{*next_processing_days}, false};
     if (record->suspension_type == "PS" && record->reason.value() == "FP") {
         ok.effect->refund_identified = true;
         ok.message = "PS-FP revived and refund date identified";

@@ -46,6 +46,8 @@ inline constexpr std::string_view kNoActive = "No active suspension";
 inline constexpr std::string_view kHstNotAllowed = "TS-HST can only be revived through the HST revival";
 inline constexpr std::string_view kPlusCodeNotAllowed = "Suspension code cannot be revived by PLUS";
 inline constexpr std::string_view kPeriodNotOver = "Suspension period is not over";
+inline constexpr std::string_view kBadNextProcessingDate = "Invalid Next Processing Date";
+inline constexpr std::string_view kBackendError = "Backend error during revival";
 }  // namespace revival_message
 
 // The TS codes PLUS may revive (spec 004 section 1.2, "Supported Revival Reason Codes (PLUS)":
@@ -100,11 +102,18 @@ struct ReviveDecision {
     std::optional<ReasonCode> loop_code;
 };
 
+// The days a revival puts before next_processing_date (spec 004 4.1: now + 2 days), from the
+// parameter REVIVAL / NEXT_PROCESSING_DAYS as stored: nullopt when the row is missing or its value
+// is not a whole number of days in 0..365 (the appendix's "Next Processing Date missing or corrupt").
+std::optional<int> parse_next_processing_days(const std::optional<std::string_view>& stored);
+
 // Order of the checks: type, reason, notice, court stage, suspended at all, PS channel, type
-// matches, record, HST channel, PLUS code, period over (automatic only), success.
+// matches, record, HST channel, PLUS code, period over (automatic only), next processing date
+// (OCMS-4005 "Invalid Next Processing Date" when next_processing_days is nullopt), success.
 ReviveDecision decide_revival(const ReviveTs& cmd, const std::optional<RevivalNotice>& notice,
                               const std::optional<SuspensionRecord>& record,
-                              const std::optional<RevivalReasonRow>& reason, bool code_loops, TimePoint now);
+                              const std::optional<RevivalReasonRow>& reason, bool code_loops, TimePoint now,
+                              std::optional<int> next_processing_days);
 
 // The re-apply of a looping TS after its revival: the same code, source OCMS (the system
 // re-applies it), from now. The notice state is the one after the revival (no suspension).

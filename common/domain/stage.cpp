@@ -9,7 +9,7 @@ namespace ocms::domain {
 
 namespace {
 
-// The one table of codes (docs/decisions-stage.md "Codes"). Spec 003 words the eligibility
+// The one table of codes (docs/decisions.md "Codes: one table"). Spec 003 words the eligibility
 // faults three ways: OCMS.CPS.SEARCH.X (search example), OCMS.CPS.X (validate example) and
 // OCMS.CPS.ELIG.X (error table, used by submit and PLUS). Faults outside the ELIG family have one
 // code everywhere. Search never meets the request-level faults; its column repeats the

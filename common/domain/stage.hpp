@@ -7,7 +7,7 @@
 // reference data (stages, stage map, role eligibility, NEXT_STAGE / STAGEDAYS parameters) as
 // rows, and the command's "now". Thread-safe: no state.
 // Order of the checks, the code mapping, the amounts and every choice the spec left open:
-// docs/decisions-stage.md.
+// docs/decisions.md "Change of processing stage".
 #include <cstdint>
 #include <optional>
 #include <span>

@@ -37,6 +37,11 @@ struct HandlerEntry {
     int version;        // envelope "schemaVersion"
     std::string topic;  // where commands of this type are published
     HandlerFn fn;
+    // The reply when the handler hits a permanent database fault (the command is dead-lettered):
+    // each spec words its own (002: OCMS-4007 "System error occurred during processing.";
+    // 004: OCMS-5000 "Backend error during revival").
+    AppCode fault_code;
+    std::string fault_message;
 };
 
 // Every command type the worker applies. Adding a type = a schema file + an entry here + a

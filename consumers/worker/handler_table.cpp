@@ -1,13 +1,17 @@
 #include "handler.hpp"
 
+#include "domain/revival.hpp"
+
 #include <algorithm>
 
 namespace ocms::worker {
 
 const std::vector<HandlerEntry>& handler_table() {
     static const std::vector<HandlerEntry> table{
-        {"suspension.apply", 1, messages::kTopicSuspension, &apply_suspension},
-        {"revival.apply", 1, messages::kTopicRevival, &revive_suspension},
+        {"suspension.apply", 1, messages::kTopicSuspension, &apply_suspension, codes::kSystemError,
+         "System error occurred during processing."},
+        {"revival.apply", 1, messages::kTopicRevival, &revive_suspension, codes::kInternal,
+         std::string(domain::revival_message::kBackendError)},
     };
     return table;
 }

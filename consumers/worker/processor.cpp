@@ -35,9 +35,6 @@ messages::Reply make_reply(const messages::Command& c, const std::string& notice
     return r;
 }
 
-// Spec 002 section 3, OCMS-4007, word for word. OCMS-5000 stays the edge's (docs/decisions-apply.md).
-constexpr std::string_view kSystemErrorMessage = "System error occurred during processing.";
-
 std::string notice_of(const json::Value& doc) {
     if (const auto* p = json::get_object(doc, "payload"))
         if (auto n = json::get_string(*p, "noticeNo")) return std::string(*n);
@@ -145,10 +142,11 @@ std::expected<BatchResult, pg::PgError> Processor::process(pg::Connection& db, c
             }
         }
         // Not a business rule and not curable by retrying (a constraint, a trigger, bad data):
-        // spec 002's OCMS-4007 for the caller, the command and the reason for support.
+        // the handler's fault code and message (its spec's words) for the caller, the command and
+        // the reason on the dead-letter topic for support.
         p.dlq_reason = "database";
         p.dlq_error = e.sqlstate + " " + e.message;
-        p.reply = make_reply(c, notice, codes::kSystemError, std::string(kSystemErrorMessage), "", now);
+        p.reply = make_reply(c, notice, p.handler->fault_code, p.handler->fault_message, "", now);
     }
     if (auto r = db.command("COMMIT"); !r) return abort(r.error());
 

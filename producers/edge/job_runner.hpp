@@ -6,7 +6,7 @@
 // the workers' inbox answers). Each run opens its own PostgreSQL connection (OCMS_EDGE_PG_URL;
 // the edge role reads VON and ocms_suspended_notice) and its own Kafka producer, flushed and
 // closed at the end of the run, so a 60 s flush of 10,000 commands never waits on, or delays,
-// the gateway's producer (docs/decisions-trigger.md).
+// the gateway's producer (docs/decisions.md "The auto-revival trigger").
 #include "jobs/auto_revival.hpp"
 
 #include <boost/asio/any_io_executor.hpp>

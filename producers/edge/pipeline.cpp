@@ -144,8 +144,11 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
         auto claims = svc->jwt->verify(sv(req[http::field::authorization]), svc->clock());
         if (!claims) {
             bool forbidden = claims.error().status == 403;
-            return fin->fail(style, {forbidden ? ErrorKind::forbidden : ErrorKind::unauthorized,
-                                     "Unauthorized: " + claims.error().message});
+            if (route->auth.token_text.empty())
+                return fin->fail(style, {forbidden ? ErrorKind::forbidden : ErrorKind::unauthorized,
+                                         "Unauthorized: " + claims.error().message});
+            log::info("token refused", {{"requestId", fin->request_id.value()}, {"reason", claims.error().message}});
+            return fin->fail(style, {forbidden ? ErrorKind::forbidden : ErrorKind::unauthorized, route->auth.token_text});
         }
         const auto& any_of = route->auth.any_of_roles;
         bool allowed = any_of.empty();
@@ -157,9 +160,14 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
                                                                ? "Forbidden: this API needs the role " + need
                                                                : route->forbidden_text});
         }
-        if (route->auth.apim && !(svc->apim && svc->apim->accepts(sv(req["Ocp-Apim-Subscription-Key"]))))
-            return fin->fail(style,
-                             {ErrorKind::unauthorized, "Unauthorized: missing or invalid Ocp-Apim-Subscription-Key"});
+        if (route->auth.apim && !(svc->apim && svc->apim->accepts(sv(req["Ocp-Apim-Subscription-Key"])))) {
+            const std::string why = req["Ocp-Apim-Subscription-Key"].empty() ? "missing" : "invalid";
+            log::info("APIM key refused", {{"requestId", fin->request_id.value()}, {"reason", why}});
+            return fin->fail(style, {ErrorKind::unauthorized,
+                                     route->auth.apim_text.empty()
+                                         ? "Unauthorized: missing or invalid Ocp-Apim-Subscription-Key"
+                                         : route->auth.apim_text});
+        }
         exchange->claims = std::move(*claims);
     }
 

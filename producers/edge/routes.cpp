@@ -14,6 +14,9 @@ namespace ocms::edge {
 
 const std::vector<Route>& routes() {
     using boost::beast::http::verb;
+    // Spec 004 appendix: the revival routes' authentication failures, word for word.
+    static const std::string kJwtText = "Invalid JWT token";
+    static const std::string kApimText = "Invalid Auth Token";
     static const std::vector<Route> table{
         // spec 002 API 3: Staff Portal applies a TS to up to 10 notices.
         {verb::post, "/v1/staff-apply-suspension", {{roles::kStaff}, false}, "http/staff-apply-suspension.request",
@@ -33,19 +36,19 @@ const std::vector<Route>& routes() {
         {verb::post, "/v1/userlist", {{roles::kStaff}, false}, "http/userlist.request", EnvelopeStyle::ocms_flat,
          &handlers::user_list},
         // spec 004 1.5: run the auto-revival job now (ops, or another service); body none or {}.
-        {verb::post, "/api/cron/auto-revival/trigger", {{roles::kOps, roles::kInternal}, false},
+        {verb::post, "/api/cron/auto-revival/trigger", {{roles::kOps, roles::kInternal}, false, kJwtText},
          "http/auto-revival-trigger.request", EnvelopeStyle::ocms_data, &handlers::auto_revival_trigger, false,
          "Invalid request", true},
         // spec 004 1.2 - 1.4: revive TS/PS, one revival.apply per notice, the batch answer
-        // (docs/decisions-revival-api.md).
-        {verb::post, "/staff-revive-suspension", {{roles::kStaff}, false}, "http/staff-revive-suspension.request",
+        // (docs/decisions.md "The revival routes at the edge").
+        {verb::post, "/staff-revive-suspension", {{roles::kStaff}, false, kJwtText}, "http/staff-revive-suspension.request",
          EnvelopeStyle::ocms_data, &handlers::staff_revive_suspension},
-        {verb::post, "/plus-revive-suspension", {{roles::kPlus}, true}, "http/plus-revive-suspension.request",
+        {verb::post, "/plus-revive-suspension", {{roles::kPlus}, true, kJwtText, kApimText}, "http/plus-revive-suspension.request",
          EnvelopeStyle::ocms_data, &handlers::plus_revive_suspension},
-        {verb::post, "/ocms/v1/suspension/apply-revival", {{roles::kInternal}, false}, "http/apply-revival.request",
+        {verb::post, "/ocms/v1/suspension/apply-revival", {{roles::kInternal}, false, kJwtText}, "http/apply-revival.request",
          EnvelopeStyle::ocms_data, &handlers::internal_apply_revival},
         // spec 004 1.1: revive the TS-HST of one tenant; its answer is a JSON array, errors flat.
-        {verb::post, "/v1/revive-hst", {{roles::kHst}, false}, "http/revive-hst.request", EnvelopeStyle::ocms_flat,
+        {verb::post, "/v1/revive-hst", {{roles::kHst}, false, kJwtText}, "http/revive-hst.request", EnvelopeStyle::ocms_flat,
          &handlers::revive_hst, false, "Required field missing", false, "User not authorised to revive TS-HST"},
         {verb::get, "/healthz", {}, "", EnvelopeStyle::ocms_data, &handlers::healthz, true},
         {verb::get, "/readyz", {}, "", EnvelopeStyle::ocms_data, &handlers::readyz, true},

@@ -22,6 +22,11 @@ inline constexpr const char* kHst = "HST";
 struct RouteAuth {
     std::vector<std::string> any_of_roles;  // empty and !apim: no authentication
     bool apim = false;                      // PLUS routes: Ocp-Apim-Subscription-Key required too
+    // The message of the 401 for a missing or bad token, and for a missing or bad APIM key, when
+    // the spec words them (spec 004 appendix: "Invalid JWT token", "Invalid Auth Token"); "" for
+    // the generic "Unauthorized: <why>". The why is logged either way.
+    std::string token_text = "";
+    std::string apim_text = "";
     bool required() const { return apim || !any_of_roles.empty(); }
 };
 

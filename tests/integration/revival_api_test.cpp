@@ -5,6 +5,8 @@
 // Suspension due dates are in the future so the auto-revival job never touches a fixture.
 #include "support.hpp"
 
+#include "messages/messages.hpp"
+
 #include <gtest/gtest.h>
 #include <jwt.h>
 
@@ -200,7 +202,7 @@ TEST(RevivalApi, StaffRevivesTs) {
     for (std::size_t i = 0; i < 2; ++i) {
         EXPECT_EQ(a.items[i].notice, n[i]);
         EXPECT_EQ(a.items[i].code, "OCMS-2000") << a.body;
-        EXPECT_EQ(a.items[i].message, "TS Revival Success");
+        EXPECT_EQ(a.items[i].message, "TS revived successfully");
         expect_revived(n[i], "MAN", "JOHNLEE", "revival api test");
     }
 }
@@ -208,7 +210,7 @@ TEST(RevivalApi, StaffRevivesTs) {
 TEST(RevivalApi, PlusRevivesTs) {
     auto n = make_notices(1, "RD1")[0];
     suspend(n, "TS", "APP");
-    expect_single(plus({n}), n, "OCMS-2000", "TS Revival Success");
+    expect_single(plus({n}), n, "OCMS-2000", "TS revived successfully");
     expect_revived(n, "MAN", "JOHNLEE", "revival api test");
 }
 
@@ -237,13 +239,13 @@ TEST(RevivalApi, InternalRevivesWithDefaultsAndSources) {
                             R"({"noticeNos":[")" + n[0] + R"("],"revivalRemarks":"Suspension period over",)"
                             R"("officerAuthorisingRevival":"ocmsizmgr","revivalSource":"004"})",
                             {{"Authorization", "Bearer " + token}}));
-    expect_single(a, n[0], "OCMS-2000", "TS Revival Success");
+    expect_single(a, n[0], "OCMS-2000", "TS revived successfully");
     expect_revived(n[0], "OTH", "ocmsizmgr", "Suspension period over");
     auto b = answer_of(http("POST", kInternalPath,
                             R"({"noticeNos":[")" + n[1] + R"("],"officerAuthorisingRevival":"ocmsizmgr",)"
                             R"("revivalSource":"005","suspensionType":"TS","revivalReason":"SYS"})",
                             {{"Authorization", "Bearer " + token}}));
-    expect_single(b, n[1], "OCMS-2000", "TS Revival Success");
+    expect_single(b, n[1], "OCMS-2000", "TS revived successfully");
     expect_revived(n[1], "SYS", "ocmsizmgr", "");
     // The role is INTERNAL: a staff token is refused.
     EXPECT_EQ(http("POST", kInternalPath, R"({"noticeNos":["X1"],"officerAuthorisingRevival":"o","revivalSource":"004"})",
@@ -362,7 +364,7 @@ TEST(RevivalApi, HstRevivesTheTenantsNoticeAndRemovesTheRegisterRow) {
     suspend(other, "TS", "HST");
     auto other_before = state_of(other);
     auto a = answer_of(http("POST", kHstPath, hst_body(id), {{"Authorization", "Bearer " + token_with_roles({"HST"}, "revival-api-test")}}));
-    expect_single(a, n, "OCMS-2000", "TS Revival Success");
+    expect_single(a, n, "OCMS-2000", "TS revived successfully");
     expect_revived(n, "HAV", "revival-api-test", "");
     EXPECT_EQ(hst_rows(id), 0);
     EXPECT_EQ(state_of(other), other_before);
@@ -419,6 +421,150 @@ TEST(RevivalApi, HstTwoNoticesOfOneTenantRemoveTheRowOnce) {
         expect_revived(n[i], "HAV", "revival-api-test", "");
     }
     EXPECT_EQ(hst_rows(id), 0);
+}
+
+}  // namespace
+}  // namespace ocms::test
+
+// ---- the appendix's remaining scenarios ------------------------------------------------------
+
+namespace ocms::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string message_of(const HttpResponse& r) {
+    auto doc = json::parse(r.body);
+    if (!doc || !doc->IsObject()) return "";
+    const json::Value* v = &*doc;
+    if (const auto* d = json::get_object(*doc, "data")) v = d;
+    return std::string(json::get_string(*v, "message").value_or(""));
+}
+
+// "API authentication failed (JWT)" on every revival route: no token, a forged signature, a
+// malformed one; "API authentication failed (API key)" on the PLUS route.
+TEST(RevivalApi, AuthFailuresHaveTheAppendixMessages) {
+    std::string forged = env("OCMS_DEV_TOKEN");
+    forged.back() = forged.back() == 'A' ? 'B' : 'A';
+    const std::vector<std::map<std::string, std::string>> bad_tokens{
+        {}, {{"Authorization", "Bearer " + forged}}, {{"Authorization", "Bearer not.a.jwt"}}, {{"Authorization", "Basic abc"}}};
+    for (const std::string& path : {kStaffPath, kPlusPath, kInternalPath, kHstPath,
+                                   std::string("/api/cron/auto-revival/trigger")}) {
+        for (auto headers : bad_tokens) {
+            headers["Ocp-Apim-Subscription-Key"] = env("OCMS_DEV_APIM_KEY");
+            auto r = http("POST", path, "{}", headers);
+            EXPECT_EQ(r.status, 401) << path << " " << r.body;
+            EXPECT_EQ(message_of(r), "Invalid JWT token") << path << " " << r.body;
+            EXPECT_NE(r.body.find("OCMS-4001"), std::string::npos) << r.body;
+        }
+    }
+    auto n = make_notices(1, "RD1")[0];
+    suspend(n, "TS", "APP");
+    auto before = state_of(n);
+    const std::string token = "Bearer " + env("OCMS_DEV_TOKEN");
+    for (const auto& key : {std::string(), std::string("wrong-key")}) {
+        std::map<std::string, std::string> headers{{"Authorization", token}};
+        if (!key.empty()) headers["Ocp-Apim-Subscription-Key"] = key;
+        auto r = http("POST", kPlusPath, revive_body({n}, "TS", "MAN"), headers);
+        EXPECT_EQ(r.status, 401) << r.body;
+        EXPECT_EQ(r.body, R"({"data":{"appCode":"OCMS-4001","message":"Invalid Auth Token"}})");
+    }
+    EXPECT_EQ(state_of(n), before);
+    // The other specs' routes keep their own words.
+    auto r = http("POST", "/v1/staff-apply-suspension", "{}");
+    EXPECT_EQ(r.status, 401);
+    EXPECT_NE(message_of(r).find("Unauthorized: "), std::string::npos) << r.body;
+}
+
+// Sets REVIVAL / NEXT_PROCESSING_DAYS (or removes it) for the scope, restoring the seeded row
+// after, whatever the test's outcome. Integration tests run one at a time (RUN_SERIAL).
+class NextProcessingDays {
+public:
+    explicit NextProcessingDays(const std::optional<std::string>& value) {
+        if (value)
+            owner_exec("UPDATE ocms_parameter SET value = $1 WHERE parameter_id = 'REVIVAL' AND code = 'NEXT_PROCESSING_DAYS'",
+                       {*value});
+        else
+            owner_exec("DELETE FROM ocms_parameter WHERE parameter_id = 'REVIVAL' AND code = 'NEXT_PROCESSING_DAYS'");
+    }
+    ~NextProcessingDays() {
+        try {
+            owner_exec("INSERT INTO ocms_parameter (parameter_id, code, value, description) VALUES ('REVIVAL', "
+                       "'NEXT_PROCESSING_DAYS', '2', 'Revival sets next_processing_date to now + this many days (004 4.1)') "
+                       "ON CONFLICT (parameter_id, code) DO UPDATE SET value = '2'");
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << "could not restore REVIVAL/NEXT_PROCESSING_DAYS: " << e.what();
+        }
+    }
+    NextProcessingDays(const NextProcessingDays&) = delete;
+    NextProcessingDays& operator=(const NextProcessingDays&) = delete;
+};
+
+TEST(RevivalApi, MissingOrCorruptNextProcessingDateIs4005) {
+    auto n = make_notices(2, "RD1");
+    for (const auto& x : n) suspend(x, "TS", "ACR");
+    auto before0 = state_of(n[0]), before1 = state_of(n[1]);
+    {
+        NextProcessingDays corrupt(std::string("two days"));
+        expect_single(staff({n[0]}), n[0], "OCMS-4005", "Invalid Next Processing Date");
+    }
+    {
+        NextProcessingDays missing(std::nullopt);
+        expect_single(staff({n[1]}), n[1], "OCMS-4005", "Invalid Next Processing Date");
+    }
+    EXPECT_EQ(state_of(n[0]), before0);
+    EXPECT_EQ(state_of(n[1]), before1);
+    // Restored: the same notice revives with now + 2 days.
+    expect_single(staff({n[0]}), n[0], "OCMS-2000", "TS revived successfully");
+    expect_revived(n[0], "MAN", "JOHNLEE", "revival api test");
+}
+
+// "Generic internal error during revival": a real database fault while writing the revival
+// (a trigger on the record's update) answers OCMS-5000 for that notice only, changes nothing of
+// it, and dead-letters the command with the reason; the other notice of the request revives.
+TEST(RevivalApi, DatabaseFaultIs5000BackendErrorAndDeadLettered) {
+    auto good = make_notices(1, "RD1")[0];
+    auto faulted = make_notices(1, "RD1")[0];
+    suspend(good, "TS", "ACR");
+    suspend(faulted, "TS", "ACR");
+    auto before = state_of(faulted);
+    auto dlq_from = high_watermarks(messages::kTopicDlq);
+    std::string fn = "revival_fault_";
+    for (char c : faulted) fn += char(std::tolower(static_cast<unsigned char>(c)));
+    owner_exec("CREATE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+               "RAISE EXCEPTION 'injected revival fault for %', NEW.notice_no; END $f$");
+    owner_exec("CREATE TRIGGER " + fn + " BEFORE UPDATE ON ocms_suspended_notice FOR EACH ROW "
+               "WHEN (NEW.notice_no = '" + faulted + "') EXECUTE FUNCTION " + fn + "()");  // [A-Z0-9] only
+    Answer a;
+    try {
+        a = staff({good, faulted});
+    } catch (...) {
+        owner_exec("DROP TRIGGER IF EXISTS " + fn + " ON ocms_suspended_notice");
+        owner_exec("DROP FUNCTION IF EXISTS " + fn + "()");
+        throw;
+    }
+    owner_exec("DROP TRIGGER IF EXISTS " + fn + " ON ocms_suspended_notice");
+    owner_exec("DROP FUNCTION IF EXISTS " + fn + "()");
+    ASSERT_EQ(a.items.size(), 2u) << a.body;
+    EXPECT_EQ(a.items[0].code, "OCMS-2000") << a.body;
+    EXPECT_EQ(a.items[1].notice, faulted);
+    EXPECT_EQ(a.items[1].code, "OCMS-5000") << a.body;
+    EXPECT_EQ(a.items[1].message, "Backend error during revival") << a.body;
+    EXPECT_EQ(a.success, 1);
+    EXPECT_EQ(a.errors, 1);
+    expect_revived(good, "MAN", "JOHNLEE", "revival api test");
+    EXPECT_EQ(state_of(faulted), before);  // the VON update before the failing one rolled back too
+    bool dead = scan_topic(
+        messages::kTopicDlq, dlq_from,
+        [&](const kafka::Message& m) {
+            if (m.key() != faulted) return false;
+            auto doc = json::parse(m.value());
+            return doc && json::get_string(*doc, "reason").value_or("") == "database" &&
+                   std::string(json::get_string(*doc, "error").value_or("")).find("injected revival fault") !=
+                       std::string::npos;
+        },
+        30s);
+    EXPECT_TRUE(dead) << "no dead letter for " << faulted;
 }
 
 }  // namespace

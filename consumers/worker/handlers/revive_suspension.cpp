@@ -3,6 +3,7 @@
 // Field updates of spec 004 section 4: VON suspension fields cleared and next_processing_date
 // = now + 2 days; the internet-zone copy cleared; every open record of that type on the notice
 // gets date_of_revival, revival_reason, officer and remarks.
+#include "core/log.hpp"
 #include "domain/revival.hpp"
 #include "handler.hpp"
 #include "notice_store.hpp"
@@ -73,7 +74,19 @@ std::expected<HandlerResult, pg::PgError> revive_suspension(HandlerContext& ctx)
     if (reason_row->rows() == 1)
         reason = domain::RevivalReasonRow{cmd.revival_reason, std::string(reason_row->get(0, 0)), reason_row->get_bool(0, 1)};
 
-    auto decision = domain::decide_revival(cmd, state, record, reason, loops, ctx.now);
+    // Spec 004 4.1: next_processing_date = now + REVIVAL / NEXT_PROCESSING_DAYS (seeded 2).
+    auto days_row = ctx.db.exec(
+        "SELECT value FROM ocms_parameter WHERE parameter_id = 'REVIVAL' AND code = 'NEXT_PROCESSING_DAYS'", {});
+    if (!days_row) return std::unexpected(days_row.error());
+    std::optional<std::string_view> days_text;
+    if (days_row->rows() == 1 && !days_row->is_null(0, 0)) days_text = days_row->get(0, 0);
+    const auto days = domain::parse_next_processing_days(days_text);
+    if (!days && state && state->suspension_type)
+        log::warn("revival parameter missing or corrupt",
+                  {{"commandId", ctx.command.command_id.value()}, {"noticeNo", notice},
+                   {"parameter", "REVIVAL/NEXT_PROCESSING_DAYS"}, {"value", std::string(days_text.value_or("<missing>"))}});
+
+    auto decision = domain::decide_revival(cmd, state, record, reason, loops, ctx.now, days);
     HandlerResult result{decision.code, decision.message, ""};
     if (!decision.effect) return result;
 

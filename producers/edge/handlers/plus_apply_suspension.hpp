@@ -8,7 +8,7 @@
 // suspension_source: absent or "PLUS" is the caller itself; any other value is a claim the
 // caller cannot make (the authenticated PLUS identity decides the source, never the body), so
 // the edge answers that notice with OCMS-4000 "Source not authorized to use this Suspension
-// Code" in the batch shape (HTTP 200) and publishes nothing (docs/decisions-apply.md).
+// Code" in the batch shape (HTTP 200) and publishes nothing (docs/decisions.md "OCMS-4007 vs OCMS-5000").
 #include "../api.hpp"
 #include "../gateway.hpp"
 #include "batch_response.hpp"

@@ -8,7 +8,7 @@
 //   POST /v1/revive-hst                      role HST                channel hst      source OCMS_FE, reason HAV
 // The first three answer in the batch shape of spec 002 (batch_response.hpp); the HST route
 // answers the JSON array of spec 004 1.1. The mappings are pure functions so unit tests need no
-// sockets, Kafka or database (docs/decisions-revival-api.md).
+// sockets, Kafka or database (docs/decisions.md "The revival routes at the edge").
 #include "../api.hpp"
 #include "../gateway.hpp"
 #include "../read_store.hpp"

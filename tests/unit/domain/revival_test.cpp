@@ -7,6 +7,7 @@ namespace ocms::domain {
 namespace {
 
 const TimePoint kNow = *parse_iso("2026-03-10T10:00:00");
+const std::optional<int> kDays = 2;  // the seeded REVIVAL / NEXT_PROCESSING_DAYS
 
 ReviveTs cmd(RevivalChannel ch = RevivalChannel::staff, std::string type = "TS") {
     return ReviveTs{NoticeNo("500500303J"), std::move(type), ReasonCode("SUP"), std::nullopt, "JOHNLEE", ch};
@@ -21,9 +22,9 @@ std::optional<SuspensionRecord> record(std::string code = "ACR", std::string typ
 std::optional<RevivalReasonRow> reason(bool active = true) { return RevivalReasonRow{ReasonCode("SUP"), "Speed-up", active}; }
 
 TEST(Revival, SuccessClearsAndSetsNextProcessingInTwoDays) {
-    auto d = decide_revival(cmd(), notice(), record(), reason(), false, kNow);
+    auto d = decide_revival(cmd(), notice(), record(), reason(), false, kNow, kDays);
     EXPECT_EQ(d.code, codes::kSuccess);
-    EXPECT_EQ(d.message, "TS Revival Success");
+    EXPECT_EQ(d.message, "TS revived successfully");
     ASSERT_TRUE(d.effect);
     EXPECT_EQ(d.effect->sr_no, 42);
     EXPECT_EQ(d.effect->date_of_revival, kNow);
@@ -33,49 +34,49 @@ TEST(Revival, SuccessClearsAndSetsNextProcessingInTwoDays) {
 }
 
 TEST(Revival, UnknownSuspensionTypeIs4004) {
-    auto d = decide_revival(cmd(RevivalChannel::staff, "XX"), notice(), record(), reason(), false, kNow);
+    auto d = decide_revival(cmd(RevivalChannel::staff, "XX"), notice(), record(), reason(), false, kNow, kDays);
     EXPECT_EQ(d.code.str(), "OCMS-4004");
     EXPECT_EQ(d.message, revival_message::kUnknownType);
     EXPECT_FALSE(d.effect);
 }
 
 TEST(Revival, InvalidOrInactiveReasonIs4000) {
-    EXPECT_EQ(decide_revival(cmd(), notice(), record(), std::nullopt, false, kNow).code, codes::kBadRequest);
-    auto d = decide_revival(cmd(), notice(), record(), reason(false), false, kNow);
+    EXPECT_EQ(decide_revival(cmd(), notice(), record(), std::nullopt, false, kNow, kDays).code, codes::kBadRequest);
+    auto d = decide_revival(cmd(), notice(), record(), reason(false), false, kNow, kDays);
     EXPECT_EQ(d.code, codes::kBadRequest);
     EXPECT_EQ(d.message, revival_message::kInvalidReason);
 }
 
 TEST(Revival, MissingNoticeIs4001) {
-    auto d = decide_revival(cmd(), std::nullopt, std::nullopt, reason(), false, kNow);
+    auto d = decide_revival(cmd(), std::nullopt, std::nullopt, reason(), false, kNow, kDays);
     EXPECT_EQ(d.code, codes::kNotFound);
     EXPECT_EQ(d.message, "Invalid Notice Number");
 }
 
 TEST(Revival, CourtStageIs4002ButCpcAndCfcAreNotCourt) {
-    auto d = decide_revival(cmd(), notice("TS", "CRT", true), record(), reason(), false, kNow);
+    auto d = decide_revival(cmd(), notice("TS", "CRT", true), record(), reason(), false, kNow, kDays);
     EXPECT_EQ(d.code, codes::kBusinessRule);
     EXPECT_EQ(d.message, "Notice is under Court processing");
-    EXPECT_EQ(decide_revival(cmd(), notice("TS", "CPC", false), record(), reason(), false, kNow).code, codes::kSuccess);
-    EXPECT_EQ(decide_revival(cmd(), notice("TS", "CFC", false), record(), reason(), false, kNow).code, codes::kSuccess);
+    EXPECT_EQ(decide_revival(cmd(), notice("TS", "CPC", false), record(), reason(), false, kNow, kDays).code, codes::kSuccess);
+    EXPECT_EQ(decide_revival(cmd(), notice("TS", "CFC", false), record(), reason(), false, kNow, kDays).code, codes::kSuccess);
 }
 
 TEST(Revival, NotSuspendedIs4002) {
-    auto d = decide_revival(cmd(), notice(std::nullopt), std::nullopt, reason(), false, kNow);
+    auto d = decide_revival(cmd(), notice(std::nullopt), std::nullopt, reason(), false, kNow, kDays);
     EXPECT_EQ(d.code, codes::kBusinessRule);
     EXPECT_EQ(d.message, revival_message::kNotSuspended);
 }
 
 TEST(Revival, PsRevivalFromPlusIs4003ButStaffMayReviveAPs) {
-    auto plus = decide_revival(cmd(RevivalChannel::plus, "PS"), notice("PS"), record("APP", "PS"), reason(), false, kNow);
+    auto plus = decide_revival(cmd(RevivalChannel::plus, "PS"), notice("PS"), record("APP", "PS"), reason(), false, kNow, kDays);
     EXPECT_EQ(plus.code.str(), "OCMS-4003");
-    auto staff = decide_revival(cmd(RevivalChannel::staff, "PS"), notice("PS"), record("APP", "PS"), reason(), false, kNow);
+    auto staff = decide_revival(cmd(RevivalChannel::staff, "PS"), notice("PS"), record("APP", "PS"), reason(), false, kNow, kDays);
     EXPECT_EQ(staff.code, codes::kSuccess);
-    EXPECT_EQ(staff.message, "PS Revival Success");
+    EXPECT_EQ(staff.message, "PS revived successfully");
 }
 
 TEST(Revival, PsFpRevivalIdentifiesTheRefund) {
-    auto d = decide_revival(cmd(RevivalChannel::staff, "PS"), notice("PS"), record("FP", "PS"), reason(), false, kNow);
+    auto d = decide_revival(cmd(RevivalChannel::staff, "PS"), notice("PS"), record("FP", "PS"), reason(), false, kNow, kDays);
     EXPECT_EQ(d.code, codes::kSuccess);
     EXPECT_EQ(d.message, "PS-FP revived and refund date identified");
     ASSERT_TRUE(d.effect);
@@ -83,63 +84,63 @@ TEST(Revival, PsFpRevivalIdentifiesTheRefund) {
 }
 
 TEST(Revival, DataMissingIs4005) {
-    auto d = decide_revival(cmd(), notice(), std::nullopt, reason(), false, kNow);
+    auto d = decide_revival(cmd(), notice(), std::nullopt, reason(), false, kNow, kDays);
     EXPECT_EQ(d.code.str(), "OCMS-4005");
     EXPECT_EQ(d.message, "Suspension record not found");
 }
 
 TEST(Revival, OtherSuspensionTypeIs4006) {
-    auto d = decide_revival(cmd(RevivalChannel::staff, "TS"), notice("PS"), record("APP", "PS"), reason(), false, kNow);
+    auto d = decide_revival(cmd(RevivalChannel::staff, "TS"), notice("PS"), record("APP", "PS"), reason(), false, kNow, kDays);
     EXPECT_EQ(d.code.str(), "OCMS-4006");
     EXPECT_EQ(d.message, "No active suspension");
 }
 
 TEST(Revival, HstThroughARegularEndpointIs4007) {
     for (auto ch : {RevivalChannel::staff, RevivalChannel::plus, RevivalChannel::internal}) {
-        auto d = decide_revival(cmd(ch), notice(), record("HST"), reason(), true, kNow);
+        auto d = decide_revival(cmd(ch), notice(), record("HST"), reason(), true, kNow, kDays);
         EXPECT_EQ(d.code.str(), "OCMS-4007");
         EXPECT_EQ(d.message, revival_message::kHstNotAllowed);
     }
-    EXPECT_EQ(decide_revival(cmd(RevivalChannel::hst), notice(), record("HST"), reason(), true, kNow).code, codes::kSuccess);
-    EXPECT_EQ(decide_revival(cmd(RevivalChannel::automatic), notice(), record("HST"), reason(), true, kNow).code,
+    EXPECT_EQ(decide_revival(cmd(RevivalChannel::hst), notice(), record("HST"), reason(), true, kNow, kDays).code, codes::kSuccess);
+    EXPECT_EQ(decide_revival(cmd(RevivalChannel::automatic), notice(), record("HST"), reason(), true, kNow, kDays).code,
               codes::kSuccess);
 }
 
 TEST(Revival, PlusMayOnlyReviveItsOwnCodes) {
     for (const char* c : {"APE", "APP", "CCE", "MS", "PRI", "RED"})
-        EXPECT_EQ(decide_revival(cmd(RevivalChannel::plus), notice(), record(c), reason(), false, kNow).code, codes::kSuccess)
+        EXPECT_EQ(decide_revival(cmd(RevivalChannel::plus), notice(), record(c), reason(), false, kNow, kDays).code, codes::kSuccess)
             << c;
-    auto d = decide_revival(cmd(RevivalChannel::plus), notice(), record("ACR"), reason(), false, kNow);
+    auto d = decide_revival(cmd(RevivalChannel::plus), notice(), record("ACR"), reason(), false, kNow, kDays);
     EXPECT_EQ(d.code.str(), "OCMS-4007");
     EXPECT_EQ(d.message, revival_message::kPlusCodeNotAllowed);
 }
 
 TEST(Revival, AutomaticOnlyWhenThePeriodIsOver) {
     auto early = decide_revival(cmd(RevivalChannel::automatic), notice(), record("ACR", "TS", kNow + std::chrono::hours(1)),
-                                reason(), false, kNow);
+                                reason(), false, kNow, kDays);
     EXPECT_EQ(early.code, codes::kBusinessRule);
     EXPECT_EQ(early.message, revival_message::kPeriodNotOver);
-    EXPECT_EQ(decide_revival(cmd(RevivalChannel::automatic), notice(), record("ACR", "TS", kNow), reason(), false, kNow).code,
+    EXPECT_EQ(decide_revival(cmd(RevivalChannel::automatic), notice(), record("ACR", "TS", kNow), reason(), false, kNow, kDays).code,
               codes::kSuccess);
     EXPECT_EQ(decide_revival(cmd(RevivalChannel::automatic), notice(), record("ACR", "TS", std::nullopt), reason(), false,
-                             kNow)
+                             kNow, kDays)
                   .code,
               codes::kBusinessRule);
     // A manual revival may come early.
-    EXPECT_EQ(decide_revival(cmd(), notice(), record("ACR", "TS", kNow + std::chrono::days(5)), reason(), false, kNow).code,
+    EXPECT_EQ(decide_revival(cmd(), notice(), record("ACR", "TS", kNow + std::chrono::days(5)), reason(), false, kNow, kDays).code,
               codes::kSuccess);
 }
 
 TEST(Revival, ManualRevivalOfALoopingCodeEndsTheLoop) {
     for (auto ch : {RevivalChannel::staff, RevivalChannel::internal, RevivalChannel::hst}) {
-        auto d = decide_revival(cmd(ch), notice(), record(ch == RevivalChannel::hst ? "HST" : "CLV"), reason(), true, kNow);
+        auto d = decide_revival(cmd(ch), notice(), record(ch == RevivalChannel::hst ? "HST" : "CLV"), reason(), true, kNow, kDays);
         EXPECT_EQ(d.code, codes::kSuccess);
         EXPECT_FALSE(d.loop_code);
     }
 }
 
 TEST(Revival, LoopingCodeAsksForAReapplyWhenItsPeriodIsOver) {
-    auto d = decide_revival(cmd(RevivalChannel::automatic), notice(), record("CLV"), reason(), true, kNow);
+    auto d = decide_revival(cmd(RevivalChannel::automatic), notice(), record("CLV"), reason(), true, kNow, kDays);
     ASSERT_TRUE(d.loop_code);
     EXPECT_EQ(d.loop_code->value(), "CLV");
     auto a = looping_reapply(cmd(RevivalChannel::automatic), *d.loop_code);
@@ -168,6 +169,32 @@ TEST(Revival, ReapplyAfterRevivalGoesThroughTheApplyRules) {
     EXPECT_EQ(d.effect->due_date_of_revival, kNow + std::chrono::days{90});
     after.last_processing_stage = Stage("DN1");
     EXPECT_EQ(decide_apply_ts(a, after, std::span(&clv, 1), kNow).code, codes::kBusinessRule);
+}
+
+TEST(Revival, NextProcessingDateComesFromItsParameter) {
+    auto d = decide_revival(cmd(), notice(), record(), reason(), false, kNow, 5);
+    ASSERT_TRUE(d.effect);
+    EXPECT_EQ(d.effect->next_processing_date, kNow + std::chrono::days{5});
+    EXPECT_EQ(parse_next_processing_days("2"), 2);
+    EXPECT_EQ(parse_next_processing_days("0"), 0);
+    EXPECT_EQ(parse_next_processing_days("365"), 365);
+    for (std::optional<std::string_view> bad : {std::optional<std::string_view>{}, std::optional<std::string_view>{""},
+                                                 std::optional<std::string_view>{"two"},
+                                                 std::optional<std::string_view>{"2 "},
+                                                 std::optional<std::string_view>{"-1"},
+                                                 std::optional<std::string_view>{"366"},
+                                                 std::optional<std::string_view>{"99999999999"}})
+        EXPECT_EQ(parse_next_processing_days(bad), std::nullopt) << bad.value_or("<missing>");
+}
+
+TEST(Revival, MissingOrCorruptNextProcessingDateIs4005) {
+    auto d = decide_revival(cmd(), notice(), record(), reason(), false, kNow, std::nullopt);
+    EXPECT_EQ(d.code.str(), "OCMS-4005");
+    EXPECT_EQ(d.message, "Invalid Next Processing Date");
+    EXPECT_FALSE(d.effect);
+    // The rules that come before it still answer first.
+    EXPECT_EQ(decide_revival(cmd(), notice(std::nullopt), std::nullopt, reason(), false, kNow, std::nullopt).message,
+              "Notice is not suspended");
 }
 
 TEST(Revival, SourceCodes) {

@@ -1,7 +1,7 @@
 // Tests of domain/stage.hpp (OCMS 15, spec 003): one test per rule and code, the VON update
 // mapping and the amounts of every move, the Toppan classification, and StageSeed.* which reads
 // schemas/seed/0004_stage.sql and checks it equals the reference table these tests use
-// (docs/decisions-stage.md keeps the same tables).
+// (docs/decisions.md "Change of processing stage" keeps the same tables).
 #include "domain/stage.hpp"
 
 #include <gtest/gtest.h>

@@ -177,14 +177,14 @@ TEST(ReviveMapping, HstAnswerIsTheSpecArray) {
     items[0].state = DispatchItem::State::replied;
     messages::Reply r;
     r.app_code = codes::kSuccess;
-    r.message = "TS Revival Success";
+    r.message = "TS revived successfully";
     items[0].reply = r;
     items[1].notice_no = NoticeNo("N2");
     items[1].command_id = CommandId("c2");
     items[1].state = DispatchItem::State::pending;
     auto a = revive::answer_hst(items);
     EXPECT_EQ(a.status, 202u);
-    EXPECT_EQ(a.body, R"([{"noticeNo":"N1","appCode":"OCMS-2000","message":"TS Revival Success"},)"
+    EXPECT_EQ(a.body, R"([{"noticeNo":"N1","appCode":"OCMS-2000","message":"TS revived successfully"},)"
                       R"({"noticeNo":"N2","appCode":"OCMS-2002","message":")" +
                           std::string(kPendingMessage) + R"(","commandId":"c2"}])");
 }
