@@ -40,6 +40,8 @@ OCMS_VIP_REFRESH_AT="${OCMS_VIP_REFRESH_AT:-01:00}"
 OCMS_SMTP_URL="${OCMS_SMTP_URL:-}"
 OCMS_ALERT_FROM="${OCMS_ALERT_FROM:-ocms-alerts@localhost}"
 OCMS_ALERT_TO="${OCMS_ALERT_TO:-}"
+# change-stage Excel reports (spec 003 2.3-2.5): the edge's FsReportStore keeps one file per report here
+OCMS_REPORT_DIR="${OCMS_REPORT_DIR:-$OCMS_DATA/reports}"
 
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_DATA="$OCMS_DATA/pg"
@@ -55,7 +57,7 @@ KAFKA_TOOL_OPTS="-Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xsha
 
 DEB_PACKAGES=(build-essential cmake ninja-build librdkafka-dev libboost-dev rapidjson-dev libpq-dev
   libspdlog-dev libjwt-dev libgtest-dev postgresql kcat openssl maven libcurl4-openssl-dev python3
-  curl procps iproute2)
+  curl procps iproute2 libxlsxwriter-dev python3-openpyxl)
 
 log() { printf '[infra] %s\n' "$*"; }
 warn() { printf '[infra] WARNING: %s\n' "$*" >&2; }
@@ -90,6 +92,8 @@ make_dirs() {
   # PostgreSQL (user postgres) puts its socket in .data/run and its log in .data/log
   chown postgres "$RUN_DIR" 2>/dev/null || true
   chmod 755 "$OCMS_DATA" "$RUN_DIR" "$LOG_DIR"
+  mkdir -p "$OCMS_REPORT_DIR"
+  chmod 750 "$OCMS_REPORT_DIR"
 }
 
 # ---------------------------------------------------------------- Debian packages
@@ -189,7 +193,7 @@ write_env_file() {
     for v in OCMS_EDGE_URL OCMS_KAFKA_BROKERS OCMS_JWT_ISSUER OCMS_SCHEMAS_DIR OCMS_REPO OCMS_DATA OCMS_BIN \
       OCMS_JWT_SECRET_FILE OCMS_APIM_KEYS_FILE OCMS_EDGE_LISTEN OCMS_CAS_VIP_URL OCMS_CAS_TOKEN_URL \
       OCMS_CAS_CLIENT_ID OCMS_CAS_CLIENT_SECRET_FILE OCMS_CAS_RETRY_WAITS_MS OCMS_VIP_REFRESH_AT OCMS_SMTP_URL \
-      OCMS_ALERT_FROM OCMS_ALERT_TO; do
+      OCMS_ALERT_FROM OCMS_ALERT_TO OCMS_REPORT_DIR; do
       # shellcheck disable=SC2016
       printf 'export %s="${%s:-%s}"\n' "$v" "$v" "$(printf '%s' "${!v}" | sed 's/[\\"$`]/\\&/g')"
     done

@@ -53,5 +53,6 @@ std::vector<std::string> handled_topics();
 // Handlers (one file each under handlers/).
 std::expected<HandlerResult, pg::PgError> apply_suspension(HandlerContext& ctx);
 std::expected<HandlerResult, pg::PgError> revive_suspension(HandlerContext& ctx);
+std::expected<HandlerResult, pg::PgError> change_stage(HandlerContext& ctx);
 
 }  // namespace ocms::worker

@@ -12,6 +12,8 @@ const std::vector<HandlerEntry>& handler_table() {
          "System error occurred during processing."},
         {"revival.apply", 1, messages::kTopicRevival, &revive_suspension, codes::kInternal,
          std::string(domain::revival_message::kBackendError)},
+        // Spec 003 section 3: OCMS.CPS.UNEXPECTED (HTTP 500) "Unexpected server error".
+        {"stage.change", 1, messages::kTopicStage, &change_stage, codes::kInternal, "Unexpected server error"},
     };
     return table;
 }

@@ -15,6 +15,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ocms::json {
 class SchemaRegistry;
@@ -25,6 +27,7 @@ class Registry;
 
 namespace ocms::edge {
 
+class ChangeStageStore;
 class CommandGateway;
 class JobRunner;
 class OutcomeStore;
@@ -43,6 +46,7 @@ struct Services {
     std::shared_ptr<OutcomeStore> outcomes;
     std::shared_ptr<ReadStore> reads;  // spec 002 read APIs (read_store.hpp)
     std::shared_ptr<JobRunner> jobs;   // timed jobs on demand (job_runner.hpp)
+    std::shared_ptr<ChangeStageStore> stage;  // spec 003 reads and reports (change_stage_store.hpp)
     std::shared_ptr<metrics::Registry> metrics;
     Clock clock = system_clock();
 };
@@ -54,12 +58,18 @@ struct Exchange {
     RequestId request_id;
     auth::Claims claims;
     boost::asio::any_io_executor executor;  // the session's strand: call done() on it
+    // The value of the route's last path segment when the route ends in "/{name}"
+    // (GET /api/v1/change-processing-stage/report/{reportId}); "" otherwise.
+    std::string path_param;
+    // The query string after '?', raw ("" when none): handlers parse what they need.
+    std::string query;
 };
 
 struct HandlerOk {
     unsigned status = 200;
     std::string body;
     std::string content_type = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;  // extra, e.g. Content-Disposition
 };
 using HandlerResult = std::expected<HandlerOk, ApiError>;
 using HandlerDone = std::function<void(HandlerResult)>;

@@ -56,6 +56,7 @@ std::shared_ptr<const EdgeConfig> load_config(const std::string& default_schemas
     c->body_limit = limit > 0 ? std::size_t(limit) : 0;
     c->threads = int(env_int("OCMS_EDGE_THREADS", 2));
     c->pg_url = env_required("OCMS_EDGE_PG_URL");
+    c->report_dir = env_or("OCMS_REPORT_DIR", env_or("OCMS_DATA", ".data") + "/reports");
     c->jwt_secret = read_secret_file(env_required("OCMS_JWT_SECRET_FILE"));
     c->jwt_issuer = env_or("OCMS_JWT_ISSUER", "ocms");
     if (auto f = env("OCMS_APIM_KEYS_FILE")) {

@@ -26,6 +26,7 @@ struct EdgeConfig {
     std::string apim_keys_file;  // OCMS_APIM_KEYS_FILE; empty: no key is accepted (PLUS routes answer 401)
     std::string log_level = "info";
     int pg_pool_size = 4;
+    std::string report_dir;  // OCMS_REPORT_DIR: the filesystem report store (spec 003 reports)
 };
 
 // Reads and validates; throws std::runtime_error naming the bad setting. default_schemas_dir is

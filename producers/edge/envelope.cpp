@@ -4,6 +4,20 @@
 
 namespace ocms::edge {
 
+namespace {
+
+// Spec 003 section 3: request validation is OCMS.CPS.INVALID_FORMAT, an unexpected fault
+// OCMS.CPS.UNEXPECTED; authentication keeps the platform's OCMS-4001 (spec 003 names none).
+std::string_view cps_default_code(ErrorKind kind, const AppCode& app) {
+    switch (kind) {
+        case ErrorKind::bad_request: return "OCMS.CPS.INVALID_FORMAT";
+        case ErrorKind::internal: return "OCMS.CPS.UNEXPECTED";
+        default: return app.str();
+    }
+}
+
+}  // namespace
+
 RenderedError render_error(EnvelopeStyle style, const ApiError& e) {
     RenderedError r{500, codes::kInternal, {}};
     switch (e.kind) {
@@ -12,6 +26,7 @@ RenderedError render_error(EnvelopeStyle style, const ApiError& e) {
         case ErrorKind::forbidden: r.status = 403; r.code = codes::kNotFound; break;     // OCMS-4001
         case ErrorKind::not_found: r.status = 404; r.code = codes::kBadRequest; break;
         case ErrorKind::method_not_allowed: r.status = 405; r.code = codes::kBadRequest; break;
+        case ErrorKind::unprocessable: r.status = 422; r.code = codes::kBadRequest; break;
         case ErrorKind::internal: r.status = 500; r.code = codes::kInternal; break;
     }
     rapidjson::StringBuffer sb;
@@ -29,9 +44,14 @@ RenderedError render_error(EnvelopeStyle style, const ApiError& e) {
             json::kv(w, "success", false);
             w.Key("error");
             w.StartObject();
-            json::kv(w, "code", r.code.str());
+            json::kv(w, "code", std::string_view(e.code.empty() ? std::string(cps_default_code(e.kind, r.code)) : e.code));
             json::kv(w, "message", std::string_view(e.message));
             w.EndObject();
+            break;
+        case EnvelopeStyle::status_failed:
+            json::kv(w, "status", std::string_view("FAILED"));
+            json::kv(w, "code", std::string_view(e.code.empty() ? std::string(r.code.str()) : e.code));
+            json::kv(w, "message", std::string_view(e.message));
             break;
         case EnvelopeStyle::ocms_flat:
             json::kv(w, "appCode", r.code.str());

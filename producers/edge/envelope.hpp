@@ -4,8 +4,10 @@
 //   {"data":{"appCode":"OCMS-4000","message":"..."}}
 // spec 002's read APIs (1, 2, 4) show their failures flat,
 //   {"appCode":"OCMS-4000","message":"..."},
-// and spec 003's routes will use
-//   {"success":false,"error":{"code":"OCMS-4000","message":"..."}}.
+// spec 003's routes use
+//   {"success":false,"error":{"code":"OCMS.CPS.INVALID_FORMAT","message":"..."}}
+// and its PLUS route (2.6)
+//   {"status":"FAILED","code":"OCMS-4000","message":"..."}.
 #include "core/error.hpp"
 
 #include <string>
@@ -17,6 +19,7 @@ enum class EnvelopeStyle {
     ocms_data,      // spec 002 section 6.4
     success_error,  // spec 003
     ocms_flat,      // spec 002 APIs 1, 2 and 4 (the read APIs): top-level appCode and message
+    status_failed,  // spec 003 2.6 (PLUS change of processing stage)
 };
 
 // What went wrong, independent of how it is rendered.
@@ -26,12 +29,17 @@ enum class ErrorKind {
     forbidden,           // 403 OCMS-4001: good token without the route's role
     not_found,           // 404 OCMS-4000: no such path
     method_not_allowed,  // 405 OCMS-4000: path exists, method does not
+    unprocessable,       // 422 OCMS-4000: a business rule refuses the whole request (spec 003)
     internal,            // 500 OCMS-5000: database down, unexpected faults
 };
 
 struct ApiError {
     ErrorKind kind;
     std::string message;
+    // The spec's own code when it names one (spec 003: "INVALID_DATE_RANGE", "REPORT_NOT_FOUND",
+    // "OCMS-4004" ...); "" for the style's default. Written by the success_error and
+    // status_failed styles; the others always write the kind's appCode.
+    std::string code = "";
 };
 
 struct RenderedError {

@@ -19,6 +19,20 @@ RequestId request_id_of(std::string_view header) {
     return RequestId(new_uuid());
 }
 
+std::optional<std::string> match_path(std::string_view pattern, std::string_view path) {
+    if (pattern.size() > 2 && pattern.back() == '}') {
+        auto open = pattern.rfind("/{");
+        if (open == std::string_view::npos) return std::nullopt;
+        auto prefix = pattern.substr(0, open + 1);  // ".../report/"
+        if (path.size() <= prefix.size() || path.substr(0, prefix.size()) != prefix) return std::nullopt;
+        auto rest = path.substr(prefix.size());
+        if (rest.find('/') != std::string_view::npos) return std::nullopt;  // one segment only
+        return std::string(rest);
+    }
+    if (pattern == path) return std::string();
+    return std::nullopt;
+}
+
 namespace {
 
 const char* kRequestIdHeader = "X-Request-Id";
@@ -26,11 +40,14 @@ const char* kRequestIdHeader = "X-Request-Id";
 // Boost 1.74's Beast speaks boost::string_view.
 std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
 
+using ExtraHeaders = std::vector<std::pair<std::string, std::string>>;
+
 HttpResponse make_response(unsigned status, unsigned version, bool keep_alive, const RequestId& id, std::string body,
-                           std::string_view content_type = "application/json") {
+                           std::string_view content_type = "application/json", const ExtraHeaders& extra = {}) {
     HttpResponse res{static_cast<http::status>(status), version};
     res.set(http::field::server, "ocms-edge");
     res.set(http::field::content_type, boost::beast::string_view(content_type.data(), content_type.size()));
+    for (const auto& [name, value] : extra) res.set(name, value);
     res.set(kRequestIdHeader, id.value());
     res.keep_alive(keep_alive);
     res.body() = std::move(body);
@@ -51,7 +68,8 @@ struct Finisher {
     std::chrono::steady_clock::time_point started;
     Respond respond;
 
-    void operator()(unsigned status, std::string body, std::string_view content_type = "application/json") const {
+    void operator()(unsigned status, std::string body, std::string_view content_type = "application/json",
+                    const ExtraHeaders& extra = {}) const {
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         if (svc->metrics) {
             std::string route = "route=\"" + metrics::label_value(route_label) + "\"";
@@ -69,7 +87,7 @@ struct Finisher {
         if (quiet) log::debug("request", fields);
         else if (status >= 500) log::error("request", fields);
         else log::info("request", fields);
-        respond(make_response(status, version, keep_alive, request_id, std::move(body), content_type));
+        respond(make_response(status, version, keep_alive, request_id, std::move(body), content_type, extra));
     }
     void fail(EnvelopeStyle style, const ApiError& e) const {
         auto r = render_error(style, e);
@@ -83,7 +101,7 @@ struct Finisher {
 std::string allowed_methods(const std::string& path) {
     std::string out;
     for (const auto& r : routes())
-        if (r.path == path) out += (out.empty() ? "" : ", ") + std::string(http::to_string(r.method));
+        if (match_path(r.path, path)) out += (out.empty() ? "" : ", ") + std::string(http::to_string(r.method));
     return out;
 }
 
@@ -109,10 +127,15 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
     std::string path = target.substr(0, target.find('?'));
     const Route* route = nullptr;
     bool path_known = false;
+    std::string path_param;
     for (const auto& r : routes()) {
-        if (r.path != path) continue;
+        auto param = match_path(r.path, path);
+        if (!param) continue;
         path_known = true;
-        if (r.method == req.method()) route = &r;
+        if (r.method == req.method()) {
+            route = &r;
+            path_param = std::move(*param);
+        }
     }
     auto fin = std::make_shared<Finisher>(
         Finisher{svc, route ? route->path : (path_known ? path : std::string("unmatched")),
@@ -140,7 +163,17 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
     exchange->route = route;
     exchange->request_id = fin->request_id;
     exchange->executor = ex;
-    if (route->auth.required()) {
+    exchange->path_param = std::move(path_param);
+    if (auto q = target.find('?'); q != std::string::npos) exchange->query = target.substr(q + 1);
+    if (route->auth.required() && route->auth.any_of_roles.empty()) {
+        // API key only (spec 003 2.6): no token is asked for.
+        if (!(svc->apim && svc->apim->accepts(sv(req["Ocp-Apim-Subscription-Key"])))) {
+            log::info("APIM key refused", {{"requestId", fin->request_id.value()}});
+            return fin->fail(style, {ErrorKind::unauthorized, route->auth.apim_text.empty()
+                                                                  ? "Unauthorized: missing or invalid Ocp-Apim-Subscription-Key"
+                                                                  : route->auth.apim_text});
+        }
+    } else if (route->auth.required()) {
         auto claims = svc->jwt->verify(sv(req[http::field::authorization]), svc->clock());
         if (!claims) {
             bool forbidden = claims.error().status == 403;
@@ -193,7 +226,7 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
     auto done = [fin, style, once](HandlerResult r) {
         if (once->exchange(true)) return;  // a response is sent once
         if (!r) return fin->fail(style, r.error());
-        (*fin)(r->status, std::move(r->body), r->content_type);
+        (*fin)(r->status, std::move(r->body), r->content_type, r->headers);
     };
     try {
         route->handler(exchange, doc ? &*doc : nullptr, std::move(done));

@@ -10,6 +10,9 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace ocms::edge {
 
@@ -27,5 +30,10 @@ HttpResponse oversize_response(const Services& svc, unsigned version, std::strin
 
 // The request id of a request: a sane X-Request-Id, else a new UUID.
 RequestId request_id_of(std::string_view header);
+
+// A route's path against a request path: "" for an exact match; the last segment's value when
+// the pattern ends in "/{name}" and the path has exactly one non-empty segment there; nullopt
+// otherwise.
+std::optional<std::string> match_path(std::string_view pattern, std::string_view path);
 
 }  // namespace ocms::edge

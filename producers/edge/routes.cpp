@@ -1,6 +1,7 @@
 #include "routes.hpp"
 
 #include "handlers/auto_revival_trigger.hpp"
+#include "handlers/change_stage.hpp"
 #include "handlers/plus_apply_suspension.hpp"
 #include "handlers/notice_list.hpp"
 #include "handlers/probes.hpp"
@@ -50,6 +51,28 @@ const std::vector<Route>& routes() {
         // spec 004 1.1: revive the TS-HST of one tenant; its answer is a JSON array, errors flat.
         {verb::post, "/v1/revive-hst", {{roles::kHst}, false, kJwtText}, "http/revive-hst.request", EnvelopeStyle::ocms_flat,
          &handlers::revive_hst, false, "Required field missing", false, "User not authorised to revive TS-HST"},
+        // spec 003: change of processing stage. Reads and reports at the edge, changes as
+        // stage.change commands (handlers/change_stage.hpp); errors in spec 003's envelope.
+        {verb::post, "/api/v1/change-processing-stage/search", {{roles::kStaff}, false},
+         "http/change-stage-search.request", EnvelopeStyle::success_error, &handlers::change_stage_search, false,
+         "Request validation failed"},
+        {verb::post, "/api/v1/change-processing-stage/validate", {{roles::kStaff}, false},
+         "http/change-stage-validate.request", EnvelopeStyle::success_error, &handlers::change_stage_validate, false,
+         "Request validation failed"},
+        {verb::post, "/api/v1/change-processing-stage", {{roles::kStaff}, false}, "http/change-stage.request",
+         EnvelopeStyle::success_error, &handlers::change_stage_submit, false, "Request validation failed"},
+        {verb::get, "/api/v1/change-processing-stage/reports", {{roles::kStaff}, false}, "",
+         EnvelopeStyle::success_error, &handlers::change_stage_reports},
+        {verb::get, "/api/v1/change-processing-stage/report/{reportId}", {{roles::kStaff}, false}, "",
+         EnvelopeStyle::success_error, &handlers::change_stage_report},
+        // spec 003 2.6: "Authentication: API Key" - the APIM key only, no token.
+        {verb::post, "/api/v1/external/plus/change-processing-stage", {{}, true},
+         "http/plus-change-stage.request", EnvelopeStyle::status_failed, &handlers::plus_change_stage, false,
+         "Request validation failed"},
+        // spec 003 2.7: the Toppan cron (internal services only).
+        {verb::post, "/api/v1/internal/toppan/update-stages", {{roles::kInternal}, false},
+         "http/toppan-update-stages.request", EnvelopeStyle::success_error, &handlers::toppan_update_stages, false,
+         "Request validation failed"},
         {verb::get, "/healthz", {}, "", EnvelopeStyle::ocms_data, &handlers::healthz, true},
         {verb::get, "/readyz", {}, "", EnvelopeStyle::ocms_data, &handlers::readyz, true},
         {verb::get, "/metrics", {}, "", EnvelopeStyle::ocms_data, &handlers::metrics, true},

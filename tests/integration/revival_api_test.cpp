@@ -112,20 +112,6 @@ void expect_single(const Answer& a, const std::string& notice, const std::string
     }
 }
 
-void owner_exec(const std::string& sql, const pg::Params& params = {}) {
-    auto db = owner_db();
-    auto r = db->exec(sql, params);
-    if (!r) throw std::runtime_error("owner statement failed: " + r.error().message + " in " + sql);
-}
-
-std::string text(const std::string& sql, const pg::Params& params = {}) {
-    auto db = readonly_db();
-    auto r = db->exec(sql, params);
-    if (!r) throw std::runtime_error("query failed: " + r.error().message + " in " + sql);
-    if (r->rows() != 1 || r->is_null(0, 0)) return "";
-    return std::string(r->get(0, 0));
-}
-
 // The notice's VON, internet copy and records as one text: unchanged by a refused revival.
 std::string state_of(const std::string& notice) {
     return text("SELECT (SELECT row_to_json(v)::text FROM ocms_valid_offence_notice v WHERE notice_no = $1) || ' | ' || "

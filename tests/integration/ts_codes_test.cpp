@@ -106,12 +106,6 @@ Answer plus(const std::string& notice, const std::string& reason, const std::str
 std::string local(TimePoint t) { return format_local(t); }
 TimePoint whole_seconds(TimePoint t) { return std::chrono::floor<std::chrono::seconds>(t); }
 
-void owner_exec(const std::string& sql, const pg::Params& params = {}) {
-    auto db = owner_db();
-    auto r = db->exec(sql, params);
-    if (!r) throw std::runtime_error("owner statement failed: " + r.error().message + " in " + sql);
-}
-
 std::string text(pg::Connection& db, const std::string& sql, const pg::Params& params = {}) {
     auto r = db.exec(sql, params);
     if (!r) throw std::runtime_error("query failed: " + r.error().message + " in " + sql);

@@ -97,6 +97,20 @@ long long scalar(pg::Connection& db, const std::string& sql, const pg::Params& p
     return r->get_int(0, 0);
 }
 
+void owner_exec(const std::string& sql, const pg::Params& params) {
+    auto db = owner_db();
+    auto r = db->exec(sql, params);
+    if (!r) throw std::runtime_error("owner statement failed: " + r.error().message + " in " + sql);
+}
+
+std::string text(const std::string& sql, const pg::Params& params) {
+    auto db = readonly_db();
+    auto r = db->exec(sql, params);
+    if (!r) throw std::runtime_error("query failed: " + r.error().message + " in " + sql);
+    if (r->rows() != 1 || r->is_null(0, 0)) return "";
+    return std::string(r->get(0, 0));
+}
+
 std::vector<std::string> make_notices(int n, const std::string& stage) {
     static std::mt19937_64 rng{std::random_device{}()};
     static constexpr char alnum[] = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";

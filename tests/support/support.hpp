@@ -34,6 +34,10 @@ HttpResponse post_authed(const std::string& path, const std::string& body);
 std::unique_ptr<pg::Connection> owner_db();
 std::unique_ptr<pg::Connection> readonly_db();
 long long scalar(pg::Connection& db, const std::string& sql, const pg::Params& params = {});
+// A fixture statement as the owner role; throws with the statement when it fails.
+void owner_exec(const std::string& sql, const pg::Params& params = {});
+// The single text value of a query as the read-only role; "" for no row or NULL.
+std::string text(const std::string& sql, const pg::Params& params = {});
 
 // Inserts n fresh notices (unique numbers "T....") at the given stage, unpaid, no suspension,
 // with their internet-zone copies; returns their numbers.

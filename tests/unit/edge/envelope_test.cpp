@@ -25,7 +25,26 @@ TEST(Envelope, StatusAndCodePerKind) {
 TEST(Envelope, Spec003Style) {
     auto r = render_error(EnvelopeStyle::success_error, {ErrorKind::bad_request, "bad \"x\""});
     EXPECT_EQ(r.status, 400u);
-    EXPECT_EQ(r.body, R"({"success":false,"error":{"code":"OCMS-4000","message":"bad \"x\""}})");
+    EXPECT_EQ(r.body, R"({"success":false,"error":{"code":"OCMS.CPS.INVALID_FORMAT","message":"bad \"x\""}})");
+    // Spec 003 section 3: a named code wins; an unexpected fault is OCMS.CPS.UNEXPECTED; 422 exists.
+    r = render_error(EnvelopeStyle::success_error, {ErrorKind::bad_request, "range", "INVALID_DATE_RANGE"});
+    EXPECT_EQ(r.body, R"({"success":false,"error":{"code":"INVALID_DATE_RANGE","message":"range"}})");
+    r = render_error(EnvelopeStyle::success_error, {ErrorKind::internal, "x"});
+    EXPECT_EQ(r.status, 500u);
+    EXPECT_NE(r.body.find("OCMS.CPS.UNEXPECTED"), std::string::npos);
+    r = render_error(EnvelopeStyle::success_error, {ErrorKind::unprocessable, "Remarks mandatory for OTH reason",
+                                                    "OCMS.CPS.REMARKS_REQUIRED"});
+    EXPECT_EQ(r.status, 422u);
+    EXPECT_EQ(r.body, R"({"success":false,"error":{"code":"OCMS.CPS.REMARKS_REQUIRED","message":"Remarks mandatory for OTH reason"}})");
+}
+
+TEST(Envelope, PlusStageStyle) {
+    auto r = render_error(EnvelopeStyle::status_failed,
+                          {ErrorKind::unprocessable, "Stage transition not allowed: DN1 -> CFC", "OCMS-4000"});
+    EXPECT_EQ(r.status, 422u);
+    EXPECT_EQ(r.body, R"({"status":"FAILED","code":"OCMS-4000","message":"Stage transition not allowed: DN1 -> CFC"})");
+    r = render_error(EnvelopeStyle::status_failed, {ErrorKind::unauthorized, "Unauthorized"});
+    EXPECT_EQ(r.body, R"({"status":"FAILED","code":"OCMS-4001","message":"Unauthorized"})");
 }
 
 TEST(Envelope, SaneRequestIds) {

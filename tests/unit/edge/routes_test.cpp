@@ -78,6 +78,8 @@ TEST(RouteTable, BusinessRoutesNeedAuthAndProbesDoNot) {
         }
         if (r.probe) {
             EXPECT_FALSE(r.auth.required()) << r.path;
+        } else {
+            EXPECT_TRUE(r.auth.required()) << r.path;
         }
     }
 }
@@ -91,6 +93,12 @@ TEST(RouteTable, RolesAsSpecified) {
     EXPECT_EQ(find("/v1/staff-apply-suspension").auth.any_of_roles, std::vector<std::string>{"OCMS_STAFF"});
     EXPECT_EQ(find("/v1/request-outcome").auth.any_of_roles,
               (std::vector<std::string>{"OCMS_STAFF", "PLUS", "OPS", "INTERNAL", "HST"}));
+    // spec 003 2.6: the PLUS stage change takes the API key only; 2.7 Toppan is internal.
+    EXPECT_TRUE(find("/api/v1/external/plus/change-processing-stage").auth.apim);
+    EXPECT_TRUE(find("/api/v1/external/plus/change-processing-stage").auth.any_of_roles.empty());
+    EXPECT_EQ(find("/api/v1/internal/toppan/update-stages").auth.any_of_roles, std::vector<std::string>{"INTERNAL"});
+    EXPECT_EQ(find("/api/v1/change-processing-stage/report/{reportId}").auth.any_of_roles,
+              std::vector<std::string>{"OCMS_STAFF"});
     EXPECT_FALSE(find("/healthz").auth.required());
     EXPECT_FALSE(find("/readyz").auth.required());
     EXPECT_FALSE(find("/metrics").auth.required());

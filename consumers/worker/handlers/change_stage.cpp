@@ -1,0 +1,184 @@
+// stage.change: change the processing stage of one notice (OCMS 15, spec 003): a staff portal
+// submit (2.3), a PLUS manual change (2.6) or one notice of a Toppan print run (2.7). The rules
+// are domain/stage.hpp's; the reads and writes stage_store's; this file maps the payload in and
+// the decision out. VON row locked first (stage_store::load_notice for_update), then the
+// reference data, the decision, and its effect in the caller's transaction.
+#include "change_stage.hpp"
+
+#include "stage_store/stage_store.hpp"
+
+namespace ocms::worker {
+
+namespace stage_change {
+
+namespace {
+
+std::optional<std::string> opt_string(const json::Value& p, const char* key) {
+    if (auto s = json::get_string(p, key)) return std::string(*s);
+    return std::nullopt;
+}
+
+std::optional<Stage> opt_stage(const json::Value& p, const char* key) {
+    if (auto s = json::get_string(p, key)) return Stage(std::string(*s));
+    return std::nullopt;
+}
+
+std::string to_json(const std::function<void(json::Writer&)>& body) {
+    rapidjson::StringBuffer sb;
+    json::Writer w(sb);
+    w.StartObject();
+    body(w);
+    w.EndObject();
+    return std::string(sb.GetString(), sb.GetSize());
+}
+
+}  // namespace
+
+std::string_view outcome_name(domain::ChangeOutcome o) {
+    switch (o) {
+        case domain::ChangeOutcome::updated: return "UPDATED";
+        case domain::ChangeOutcome::failed: return "FAILED";
+        case domain::ChangeOutcome::warning: return "WARNING";
+    }
+    return "FAILED";
+}
+
+std::string_view toppan_kind_name(domain::ToppanKind k) {
+    switch (k) {
+        case domain::ToppanKind::automatic: return "automatic";
+        case domain::ToppanKind::manual: return "manual";
+        case domain::ToppanKind::skipped: return "skipped";
+    }
+    return "skipped";
+}
+
+std::string_view toppan_skip_name(domain::ToppanSkip s) {
+    switch (s) {
+        case domain::ToppanSkip::not_found: return "not_found";
+        case domain::ToppanSkip::court_stage: return "court_stage";
+        case domain::ToppanSkip::ps_blocked: return "ps_blocked";
+        case domain::ToppanSkip::stage_mismatch: return "stage_mismatch";
+        case domain::ToppanSkip::pending_manual_change: return "pending_manual_change";
+        case domain::ToppanSkip::no_next_stage: return "no_next_stage";
+    }
+    return "not_found";
+}
+
+std::expected<Request, RequestFault> parse_request(const json::Value& p) {
+    Request r;
+    const auto mode = json::get_string(p, "mode").value_or("submit");
+    r.mode = mode == "toppan" ? Mode::toppan : mode == "plus" ? Mode::plus : Mode::submit;
+    auto& c = r.change;
+    c.notice_no = NoticeNo(std::string(json::get_string(p, "noticeNo").value_or("")));
+    c.api = r.mode == Mode::plus ? domain::StageApi::plus : domain::StageApi::submit;
+    c.source = std::string(json::get_string(p, "source").value_or(domain::change_source::kOcms));
+    c.new_stage = opt_stage(p, "newStage");
+    c.current_stage = opt_stage(p, "currentStage");
+    c.offender_type = opt_string(p, "offenderType");
+    c.reason = opt_string(p, "reason");
+    c.remarks = opt_string(p, "remarks");
+    c.officer = std::string(json::get_string(p, "officer").value_or(""));
+    c.dh_mha_check = json::get_bool(p, "dhMhaCheck").value_or(false);
+    c.is_confirmation = json::get_bool(p, "isConfirmation").value_or(false);
+
+    auto date = [&](const char* key) -> std::expected<std::optional<TimePoint>, RequestFault> {
+        auto s = json::get_string(p, key);
+        if (!s) return std::optional<TimePoint>{};
+        auto t = parse_iso(*s);
+        if (!t) return std::unexpected(RequestFault{std::string(kInvalidFormat), std::string("Invalid ") + key + ": " + std::string(*s)});
+        return std::optional<TimePoint>(*t);
+    };
+    auto new_stage_date = date("newStageDate");
+    if (!new_stage_date) return std::unexpected(new_stage_date.error());
+    c.new_stage_date = *new_stage_date;
+    auto processing_date = date("processingDate");
+    if (!processing_date) return std::unexpected(processing_date.error());
+    r.processing_date = *processing_date;
+
+    if (r.mode == Mode::toppan) {
+        if (!c.current_stage) return std::unexpected(RequestFault{std::string(kMissingData), "Required field missing: currentStage"});
+        if (!r.processing_date)
+            return std::unexpected(RequestFault{std::string(kMissingData), "Required field missing: processingDate"});
+    }
+    return r;
+}
+
+HandlerResult fault_result(const RequestFault& fault) {
+    return HandlerResult{codes::kBadRequest, fault.message, to_json([&](json::Writer& w) {
+                             json::kv(w, "code", std::string_view(fault.code));
+                             json::kv(w, "outcome", outcome_name(domain::ChangeOutcome::failed));
+                             json::kv(w, "httpStatus", std::int64_t(400));
+                         })};
+}
+
+HandlerResult change_result(const domain::StageDecision& d) {
+    return HandlerResult{d.app_code, d.message, to_json([&](json::Writer& w) {
+                             json::kv(w, "code", std::string_view(d.code));
+                             json::kv(w, "outcome", outcome_name(d.outcome));
+                             json::kv(w, "httpStatus", std::int64_t(d.http_status));
+                             if (d.previous_stage) json::kv(w, "previousStage", std::string_view(d.previous_stage->value()));
+                             if (d.new_stage) json::kv(w, "newStage", std::string_view(d.new_stage->value()));
+                         })};
+}
+
+HandlerResult toppan_result(const domain::ToppanDecision& d, const std::optional<domain::StageNotice>& notice) {
+    HandlerResult r;
+    switch (d.kind) {
+        case domain::ToppanKind::automatic:
+            r.code = codes::kSuccess;
+            r.message = std::string(domain::stage_message::kSuccess);
+            break;
+        case domain::ToppanKind::manual:
+            r.code = codes::kSuccess;
+            r.message = std::string(kToppanManualMessage);
+            break;
+        case domain::ToppanKind::skipped:
+            r.code = d.skip == domain::ToppanSkip::not_found ? codes::kNotFound : codes::kBusinessRule;
+            r.message = d.message;
+            break;
+    }
+    r.data_json = to_json([&](json::Writer& w) {
+        json::kv(w, "toppan", toppan_kind_name(d.kind));
+        if (d.skip) json::kv(w, "skip", toppan_skip_name(*d.skip));
+        if (d.effect) {
+            // automatic: the stage it left and the one it reached; manual: the officer's move.
+            if (d.effect->von.prev_processing_stage)
+                json::kv(w, "previousStage", std::string_view(d.effect->von.prev_processing_stage->value()));
+            json::kv(w, "newStage", std::string_view(d.effect->von.last_processing_stage.value()));
+        } else if (notice) {
+            json::kv(w, "previousStage", std::string_view(notice->last_processing_stage.value()));
+        }
+    });
+    return r;
+}
+
+}  // namespace stage_change
+
+std::expected<HandlerResult, pg::PgError> change_stage(HandlerContext& ctx) {
+    auto request = stage_change::parse_request(ctx.payload);
+    if (!request) return stage_change::fault_result(request.error());
+    const auto& cmd = request->change;
+
+    auto notice = stage_store::load_notice(ctx.db, cmd.notice_no, stage_store::Lock::for_update);
+    if (!notice) return std::unexpected(notice.error());
+    auto ref = stage_store::load_reference(ctx.db);
+    if (!ref) return std::unexpected(ref.error());
+
+    if (request->mode == stage_change::Mode::toppan) {
+        auto decision = domain::classify_toppan(*notice, *cmd.current_stage, *request->processing_date, *ref, ctx.now);
+        if (decision.effect) {
+            auto written = stage_store::apply_effect(ctx.db, cmd.notice_no, *decision.effect, cmd.officer, ctx.now);
+            if (!written) return std::unexpected(written.error());
+        }
+        return stage_change::toppan_result(decision, *notice);
+    }
+
+    auto decision = domain::decide_stage_change(cmd, *notice, *ref, ctx.now);
+    if (decision.effect) {
+        auto written = stage_store::apply_effect(ctx.db, cmd.notice_no, *decision.effect, cmd.officer, ctx.now);
+        if (!written) return std::unexpected(written.error());
+    }
+    return stage_change::change_result(decision);
+}
+
+}  // namespace ocms::worker
