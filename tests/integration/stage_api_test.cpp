@@ -388,3 +388,79 @@ TEST(StageApi, ToppanCountsAutomaticManualAndSkipped) {
 
 }  // namespace
 }  // namespace ocms::test
+
+namespace ocms::test {
+namespace {
+
+// Every code of spec 003 section 3 that a submit answers per notice, in one batch, and the
+// request-level 400 for a body that breaks the schema.
+TEST(StageApi, SubmitAnswersEachEligibilityCode) {
+    auto ps = fixture(1, "RD1", "O")[0];
+    owner_exec("UPDATE ocms_valid_offence_notice SET suspension_type = 'PS' WHERE notice_no = $1", {ps});
+    auto owners = fixture(2, "RD1", "O");
+    auto nobody = make_notices(1, "RD1")[0];  // no ONOD row: the role cannot be determined
+    auto driver = fixture(1, "DN1", "D")[0];
+    auto r = staff_post(kBase, R"({"items":[{"noticeNo":")" + ps + R"(","newStage":"RD2"},)"
+                                  // RD1 -> DN1 is a move (a redirect), but not for the owner as offender
+                                  R"({"noticeNo":")" + owners[0] + R"(","newStage":"DN1"},)"
+                                  // RD1 -> DN2 is no move at all
+                                  R"({"noticeNo":")" + owners[1] + R"(","newStage":"DN2"},)"
+                                  R"({"noticeNo":")" + nobody + R"(","newStage":"RD2"},)"
+                                  R"({"noticeNo":")" + driver + R"(","newStage":"DN2","reason":"OTH"}]})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto res = results_of(doc_of(r));
+    ASSERT_EQ(res.size(), 5u) << r.body;
+    EXPECT_EQ(res[0].code, "OCMS.CPS.ELIG.PS_BLOCKED");
+    EXPECT_EQ(res[0].message, "Permanent suspension active");
+    EXPECT_EQ(res[1].code, "OCMS.CPS.ELIG.INELIGIBLE_STAGE") << res[1].message;
+    EXPECT_EQ(res[1].message, "Stage DN1 not allowed for role OWNER");
+    EXPECT_EQ(res[2].code, "OCMS-4000");
+    EXPECT_EQ(res[2].message, "Stage transition not allowed: RD1 -> DN2");
+    EXPECT_EQ(res[3].code, "OCMS.CPS.ELIG.ROLE_CONFLICT");
+    EXPECT_EQ(res[4].code, "OCMS.CPS.REMARKS_REQUIRED");
+    EXPECT_EQ(std::string(doc_of(r)["status"].GetString()), "FAILED");
+
+    r = staff_post(kBase, R"({"items":[{"noticeNo":"bad-notice!"}]})");
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(error_code(r), "OCMS.CPS.INVALID_FORMAT");
+    r = staff_post(kBase, R"({"items":[]})");
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(error_code(r), "OCMS.CPS.INVALID_FORMAT");
+}
+
+// OCMS.CPS.UNEXPECTED: a real database fault while writing the audit row (a trigger) answers
+// that notice FAILED with the spec's 500 code, changes nothing of it, and the others go on.
+TEST(StageApi, DatabaseFaultIsUnexpectedForThatNoticeOnly) {
+    auto n = fixture(2, "DN1", "D");
+    const std::string fn = "stage_fault_" + [&] {
+        std::string s;
+        for (char c : n[1]) s += char(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    }();
+    auto before = text("SELECT row_to_json(v)::text FROM ocms_valid_offence_notice v WHERE notice_no = $1", {n[1]});
+    owner_exec("CREATE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+               "RAISE EXCEPTION 'injected stage fault for %', NEW.notice_no; END $f$");
+    owner_exec("CREATE TRIGGER " + fn + " BEFORE INSERT ON ocms_change_of_processing FOR EACH ROW "
+               "WHEN (NEW.notice_no = '" + n[1] + "') EXECUTE FUNCTION " + fn + "()");  // [A-Z0-9] only
+    HttpResponse r;
+    try {
+        r = staff_post(kBase, items(n, R"(,"newStage":"DN2")"));
+    } catch (...) {
+        owner_exec("DROP TRIGGER IF EXISTS " + fn + " ON ocms_change_of_processing");
+        owner_exec("DROP FUNCTION IF EXISTS " + fn + "()");
+        throw;
+    }
+    owner_exec("DROP TRIGGER IF EXISTS " + fn + " ON ocms_change_of_processing");
+    owner_exec("DROP FUNCTION IF EXISTS " + fn + "()");
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto res = results_of(doc_of(r));
+    ASSERT_EQ(res.size(), 2u) << r.body;
+    EXPECT_EQ(res[0].outcome, "UPDATED");
+    EXPECT_EQ(res[1].outcome, "FAILED");
+    EXPECT_EQ(res[1].code, "OCMS.CPS.UNEXPECTED") << r.body;
+    EXPECT_EQ(std::string(doc_of(r)["status"].GetString()), "PARTIAL");
+    EXPECT_EQ(text("SELECT row_to_json(v)::text FROM ocms_valid_offence_notice v WHERE notice_no = $1", {n[1]}), before);
+}
+
+}  // namespace
+}  // namespace ocms::test

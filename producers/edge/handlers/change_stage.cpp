@@ -400,7 +400,7 @@ NoticeOutcome outcome_of(const DispatchItem& item) {
     // No stage data: the worker set the command aside (bad command, or a database fault).
     o.outcome = r.app_code.is_success() ? "UPDATED" : "FAILED";
     o.code = r.app_code == codes::kInternal ? std::string(code::kUnexpected) : std::string(r.app_code.str());
-    o.http_status = r.app_code == codes::kInternal ? 500 : 400;
+    if (o.outcome == "FAILED") o.http_status = r.app_code == codes::kInternal ? 500 : 400;
     return o;
 }
 
@@ -600,7 +600,8 @@ SubmitAnswer toppan_answer(const RequestId& request_id, const std::vector<Notice
             ++manual;
         } else if (o.toppan && *o.toppan == "skipped") {
             ++skipped;
-            errors.push_back(o.notice_no + ": " + o.message);
+            // Some of the rules' messages name the notice already.
+            errors.push_back(o.message.rfind(o.notice_no, 0) == 0 ? o.message : o.notice_no + ": " + o.message);
         } else {
             ++problems;
             errors.push_back(o.notice_no + ": " + o.code + " " + o.message);
