@@ -27,6 +27,7 @@ class Registry;
 
 namespace ocms::edge {
 
+class CasStore;
 class ChangeStageStore;
 class CommandGateway;
 class JobRunner;
@@ -47,6 +48,7 @@ struct Services {
     std::shared_ptr<ReadStore> reads;  // spec 002 read APIs (read_store.hpp)
     std::shared_ptr<JobRunner> jobs;   // timed jobs on demand (job_runner.hpp)
     std::shared_ptr<ChangeStageStore> stage;  // spec 003 reads and reports (change_stage_store.hpp)
+    std::shared_ptr<CasStore> cas;            // spec 001 reads and log writes (cas_store.hpp)
     std::shared_ptr<metrics::Registry> metrics;
     Clock clock = system_clock();
 };

@@ -36,7 +36,7 @@ RenderedError render_error(EnvelopeStyle style, const ApiError& e) {
         case EnvelopeStyle::ocms_data:
             w.Key("data");
             w.StartObject();
-            json::kv(w, "appCode", r.code.str());
+            json::kv(w, "appCode", std::string_view(e.code.empty() ? std::string(r.code.str()) : e.code));
             json::kv(w, "message", std::string_view(e.message));
             w.EndObject();
             break;
@@ -54,7 +54,7 @@ RenderedError render_error(EnvelopeStyle style, const ApiError& e) {
             json::kv(w, "message", std::string_view(e.message));
             break;
         case EnvelopeStyle::ocms_flat:
-            json::kv(w, "appCode", r.code.str());
+            json::kv(w, "appCode", std::string_view(e.code.empty() ? std::string(r.code.str()) : e.code));
             json::kv(w, "message", std::string_view(e.message));
             break;
     }

@@ -36,9 +36,9 @@ enum class ErrorKind {
 struct ApiError {
     ErrorKind kind;
     std::string message;
-    // The spec's own code when it names one (spec 003: "INVALID_DATE_RANGE", "REPORT_NOT_FOUND",
-    // "OCMS-4004" ...); "" for the style's default. Written by the success_error and
-    // status_failed styles; the others always write the kind's appCode.
+    // The spec's own code when it names one (spec 003: "INVALID_DATE_RANGE", "REPORT_NOT_FOUND";
+    // spec 001: "OCMS-4004" not found, "OCMS-4022"); "" for the kind's default. Every style
+    // writes it in place of the default.
     std::string code = "";
 };
 

@@ -1,5 +1,6 @@
 // ocms-edge: wires the configuration, the schemas, auth, the command gateway, the outcome and
 // read stores and the HTTP server together. Everything else lives in the ocms_edge library.
+#include "cas_store.hpp"
 #include "change_stage_store.hpp"
 #include "config.hpp"
 #include "core/log.hpp"
@@ -60,6 +61,7 @@ int main() {
         svc->outcomes = std::make_shared<edge::PgOutcomeStore>(cfg->pg_url, 2);
         svc->reads = std::make_shared<edge::PgReadStore>(cfg->pg_url, cfg->pg_pool_size);
         svc->jobs = std::make_shared<edge::PgJobRunner>(cfg->pg_url, cfg->brokers);
+        svc->cas = std::make_shared<edge::PgCasStore>(cfg->pg_url, 2);
         svc->stage = std::make_shared<edge::PgChangeStageStore>(
             cfg->pg_url, 2, std::make_shared<reports::FsReportStore>(cfg->report_dir));
         svc->metrics = metrics;

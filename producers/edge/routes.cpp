@@ -1,6 +1,7 @@
 #include "routes.hpp"
 
 #include "handlers/auto_revival_trigger.hpp"
+#include "handlers/cas.hpp"
 #include "handlers/change_stage.hpp"
 #include "handlers/plus_apply_suspension.hpp"
 #include "handlers/notice_list.hpp"
@@ -73,6 +74,11 @@ const std::vector<Route>& routes() {
         {verb::post, "/api/v1/internal/toppan/update-stages", {{roles::kInternal}, false},
          "http/toppan-update-stages.request", EnvelopeStyle::success_error, &handlers::toppan_update_stages, false,
          "Request validation failed"},
+        // spec 001: the CAS and PLUS integration (reads at the edge; EMCON / court case logs).
+        {verb::post, "/v1/getPaymentStatus", {{roles::kCas}, false}, "http/get-payment-status.request",
+         EnvelopeStyle::ocms_data, &handlers::get_payment_status, false, "Invalid request. Please check and try again."},
+        {verb::post, "/v1/getNoticeUpdate", {{roles::kPlus}, true}, "http/get-notice-update.request",
+         EnvelopeStyle::ocms_data, &handlers::get_notice_update, false, "Invalid request. Please check and try again."},
         {verb::get, "/healthz", {}, "", EnvelopeStyle::ocms_data, &handlers::healthz, true},
         {verb::get, "/readyz", {}, "", EnvelopeStyle::ocms_data, &handlers::readyz, true},
         {verb::get, "/metrics", {}, "", EnvelopeStyle::ocms_data, &handlers::metrics, true},

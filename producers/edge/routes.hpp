@@ -17,6 +17,7 @@ inline constexpr const char* kPlus = "PLUS";
 inline constexpr const char* kOps = "OPS";
 inline constexpr const char* kInternal = "INTERNAL";
 inline constexpr const char* kHst = "HST";
+inline constexpr const char* kCas = "CAS";  // the Court Admin System (spec 001)
 }  // namespace roles
 
 struct RouteAuth {

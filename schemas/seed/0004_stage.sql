@@ -4,7 +4,7 @@
 -- Run on every start after 0001-0003, as ocms_owner, in one transaction; idempotent: a row that
 -- exists is brought in line with this file only when something differs (upd_date moves only on a
 -- real change). Rows removed from this file are not deleted: set their status to 'I'.
--- The tables and the reasons: docs/decisions-stage.md. tests/unit/domain/stage_test.cpp
+-- The tables and the reasons: docs/decisions.md "Change of processing stage". tests/unit/domain/stage_test.cpp
 -- (StageSeed.*) checks this file against the table the tests use.
 
 -- Stages PLUS may not move a notice to: CFC (spec 003, OCMS-4004) and the court stages.
