@@ -54,5 +54,6 @@ std::vector<std::string> handled_topics();
 std::expected<HandlerResult, pg::PgError> apply_suspension(HandlerContext& ctx);
 std::expected<HandlerResult, pg::PgError> revive_suspension(HandlerContext& ctx);
 std::expected<HandlerResult, pg::PgError> change_stage(HandlerContext& ctx);
+std::expected<HandlerResult, pg::PgError> court_update(HandlerContext& ctx);
 
 }  // namespace ocms::worker

@@ -1,5 +1,6 @@
 #include "handler.hpp"
 
+#include "domain/court.hpp"
 #include "domain/revival.hpp"
 
 #include <algorithm>
@@ -14,6 +15,9 @@ const std::vector<HandlerEntry>& handler_table() {
          std::string(domain::revival_message::kBackendError)},
         // Spec 003 section 3: OCMS.CPS.UNEXPECTED (HTTP 500) "Unexpected server error".
         {"stage.change", 1, messages::kTopicStage, &change_stage, codes::kInternal, "Unexpected server error"},
+        // Spec 001 1.3: OCMS-5000 "Something went wrong. Please try again later."
+        {"court.update", 1, messages::kTopicCourt, &court_update, codes::kInternal,
+         std::string(domain::court_message::kServerError)},
     };
     return table;
 }

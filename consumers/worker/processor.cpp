@@ -35,9 +35,13 @@ messages::Reply make_reply(const messages::Command& c, const std::string& notice
     return r;
 }
 
+// The payload's notice number: "noticeNo", or "notice_no" in the payloads that keep their
+// sender's snake_case names (court.update, as CAS sends it).
 std::string notice_of(const json::Value& doc) {
-    if (const auto* p = json::get_object(doc, "payload"))
+    if (const auto* p = json::get_object(doc, "payload")) {
         if (auto n = json::get_string(*p, "noticeNo")) return std::string(*n);
+        if (auto n = json::get_string(*p, "notice_no")) return std::string(*n);
+    }
     return {};
 }
 

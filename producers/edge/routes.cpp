@@ -3,6 +3,7 @@
 #include "handlers/auto_revival_trigger.hpp"
 #include "handlers/cas.hpp"
 #include "handlers/change_stage.hpp"
+#include "handlers/court_update.hpp"
 #include "handlers/plus_apply_suspension.hpp"
 #include "handlers/notice_list.hpp"
 #include "handlers/probes.hpp"
@@ -77,6 +78,9 @@ const std::vector<Route>& routes() {
         // spec 001: the CAS and PLUS integration (reads at the edge; EMCON / court case logs).
         {verb::post, "/v1/getPaymentStatus", {{roles::kCas}, false}, "http/get-payment-status.request",
          EnvelopeStyle::ocms_data, &handlers::get_payment_status, false, "Invalid request. Please check and try again."},
+        {verb::post, "/v1/updateCourtNotices", {{roles::kCas}, false}, "http/update-court-notices.request",
+         EnvelopeStyle::ocms_data, &handlers::update_court_notices, false,
+         "Invalid request. Please check and try again."},
         {verb::post, "/v1/getNoticeUpdate", {{roles::kPlus}, true}, "http/get-notice-update.request",
          EnvelopeStyle::ocms_data, &handlers::get_notice_update, false, "Invalid request. Please check and try again."},
         {verb::get, "/healthz", {}, "", EnvelopeStyle::ocms_data, &handlers::healthz, true},

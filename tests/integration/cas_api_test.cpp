@@ -204,3 +204,98 @@ TEST(CasApi, NoticeUpdateFailedCourtCaseWriteStillAnswers) {
 
 }  // namespace
 }  // namespace ocms::test
+
+// ---- updateCourtNotices ------------------------------------------------------------------------
+
+namespace ocms::test {
+namespace {
+
+// Sets CAS / DAYEND_WINDOW for the scope and puts the value found before back afterwards.
+class DayendWindow {
+public:
+    explicit DayendWindow(const std::string& value)
+        : before_(text("SELECT value FROM ocms_parameter WHERE parameter_id = 'CAS' AND code = 'DAYEND_WINDOW'")) {
+        owner_exec("UPDATE ocms_parameter SET value = $1 WHERE parameter_id = 'CAS' AND code = 'DAYEND_WINDOW'", {value});
+    }
+    ~DayendWindow() {
+        try {
+            owner_exec("UPDATE ocms_parameter SET value = $1 WHERE parameter_id = 'CAS' AND code = 'DAYEND_WINDOW'",
+                       {before_.empty() ? std::string("20:00-07:00") : before_});
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << "could not restore CAS/DAYEND_WINDOW: " << e.what();
+        }
+    }
+    DayendWindow(const DayendWindow&) = delete;
+    DayendWindow& operator=(const DayendWindow&) = delete;
+
+private:
+    std::string before_;
+};
+
+// The Singapore time now +/- minutes as HH:MM.
+std::string sgt_in(int minutes) {
+    return text("SELECT to_char((now() + make_interval(mins => $1::integer)) AT TIME ZONE 'Asia/Singapore', 'HH24:MI')",
+                {std::to_string(minutes)});
+}
+
+HttpResponse court(const std::string& body) { return http("POST", "/v1/updateCourtNotices", body, cas_auth()); }
+
+TEST(CasApi, CourtUpdatesOutsideTheDayendWindowAreRefusedWhole) {
+    auto n = make_notices(1, "CRT")[0];
+    auto before = text("SELECT row_to_json(v)::text FROM ocms_valid_offence_notice v WHERE notice_no = $1", {n});
+    DayendWindow closed(sgt_in(60) + "-" + sgt_in(120));  // opens in an hour
+    auto r = court(R"([{"notice_no":")" + n + R"(","amount_payable":99.00,"last_processing_date":"2026-11-22T21:00:00"}])");
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_NE(r.body.find(R"("appCode":"OCMS-4002")"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("day-end window"), std::string::npos) << r.body;
+    EXPECT_EQ(text("SELECT row_to_json(v)::text FROM ocms_valid_offence_notice v WHERE notice_no = $1", {n}), before);
+}
+
+TEST(CasApi, CourtUpdatesInsideTheWindowReportEachRecord) {
+    auto n = make_notices(3, "CRT");
+    DayendWindow open(sgt_in(-60) + "-" + sgt_in(60));
+    auto r = court(R"([{"suspension_type":"TS","notice_no":")" + n[0] +
+                   R"(","last_eburar_update":"EB-1","atoms_flag":"Y","last_processing_date":"2026-11-22T21:00:00",)"
+                   R"("next_processing_stage":"CHR","amount_payable":150.50,"payment_allowance":"N","epr_reason_of_suspension":"CAN"},)"
+                   R"({"notice_no":")" + n[1] + R"(","amount_payable":-5,"suspension_type":"XX"},)"
+                   R"({"notice_no":"ZZNOSUCH3","amount_payable":1},)"
+                   R"({"notice_no":")" + n[2] + R"(","next_processing_stage":"ZZZ"}])");
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto d = doc_of(r);
+    const auto& data = d["data"];
+    EXPECT_EQ(std::string(data["appCode"].GetString()), "OCMS-4022") << r.body;
+    EXPECT_EQ(std::string(data["message"].GetString()), "Invalid data provided for one or more notices.");
+    EXPECT_EQ(data["total"].GetInt(), 4);
+    EXPECT_EQ(data["successCount"].GetInt(), 1);
+    EXPECT_EQ(data["errorCount"].GetInt(), 3);
+    const auto& res = data["results"];
+    ASSERT_EQ(res.Size(), 4u);
+    EXPECT_EQ(std::string(res[0]["appCode"].GetString()), "OCMS-2000");
+    EXPECT_EQ(std::string(res[1]["appCode"].GetString()), "OCMS-4022");
+    ASSERT_TRUE(res[1].HasMember("errors")) << r.body;
+    EXPECT_EQ(res[1]["errors"].Size(), 2u) << r.body;  // suspension_type and amount_payable
+    EXPECT_EQ(std::string(res[2]["appCode"].GetString()), "OCMS-4022");  // unknown notice (the worker's answer)
+    EXPECT_EQ(std::string(res[3]["appCode"].GetString()), "OCMS-4022");  // unknown stage
+    auto db = readonly_db();
+    EXPECT_EQ(scalar(*db,
+                     "SELECT count(*) FROM ocms_valid_offence_notice WHERE notice_no = $1 AND suspension_type = 'TS' "
+                     "AND atoms_flag = 'Y' AND last_processing_date = '2026-11-22T21:00:00+08:00' "
+                     "AND next_processing_stage = 'CHR' AND amount_payable = 150.50 AND payment_allowance_flag = 'N' "
+                     "AND epr_reason_of_suspension = 'CAN'",
+                     {n[0]}),
+              1)
+        << text("SELECT row_to_json(v)::text FROM ocms_valid_offence_notice v WHERE notice_no = $1", {n[0]});
+    EXPECT_EQ(text("SELECT last_eburar_update FROM ocms_offence_notice_detail WHERE notice_no = $1", {n[0]}), "EB-1");
+    EXPECT_EQ(scalar(*db, "SELECT count(*) FROM ocms_valid_offence_notice WHERE notice_no IN ($1, $2) AND amount_payable = 70.00",
+                     {n[1], n[2]}),
+              2);
+    // A body that is not a list of records is a bad request.
+    r = court(R"({"notice_no":"A1"})");
+    EXPECT_EQ(r.status, 400) << r.body;
+    // Only CAS.
+    r = http("POST", "/v1/updateCourtNotices", R"([{"notice_no":"A1"}])", {{"Authorization", "Bearer " + token_with_roles({"PLUS"})}});
+    EXPECT_EQ(r.status, 403);
+}
+
+}  // namespace
+}  // namespace ocms::test

@@ -1,0 +1,216 @@
+#include "court_update.hpp"
+
+#include "../cas_store.hpp"
+#include "batch_response.hpp"
+#include "cas.hpp"
+#include "core/ids.hpp"
+#include "core/log.hpp"
+
+#include <charconv>
+#include <set>
+
+namespace ocms::edge {
+
+namespace court_api {
+
+namespace {
+
+std::optional<int> minutes_of(std::string_view hhmm) {
+    if (hhmm.size() != 5 || hhmm[2] != ':') return std::nullopt;
+    int h = 0, m = 0;
+    auto num = [](std::string_view s, int& out) {
+        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+        return ec == std::errc() && p == s.data() + s.size();
+    };
+    if (!num(hhmm.substr(0, 2), h) || !num(hhmm.substr(3, 2), m)) return std::nullopt;
+    if (m < 0 || m > 59 || h < 0 || h > 24 || (h == 24 && m != 0)) return std::nullopt;
+    return h * 60 + m;
+}
+
+}  // namespace
+
+std::expected<bool, std::string> in_window(std::string_view window, TimePoint now) {
+    auto dash = window.find('-');
+    if (dash == std::string_view::npos) return std::unexpected("not HH:MM-HH:MM: " + std::string(window));
+    auto start = minutes_of(window.substr(0, dash));
+    auto end = minutes_of(window.substr(dash + 1));
+    if (!start || !end || *start == 24 * 60) return std::unexpected("not HH:MM-HH:MM: " + std::string(window));
+    const auto local = now + kSingaporeOffset;
+    const auto since_midnight = std::chrono::duration_cast<std::chrono::minutes>(local - std::chrono::floor<std::chrono::days>(local));
+    const int t = int(since_midnight.count());
+    if (*start == *end) return true;
+    if (*start < *end) return t >= *start && t < *end;
+    return t >= *start || t < *end;  // across midnight
+}
+
+std::vector<RecordCheck> check_records(const json::Value& body) {
+    std::vector<RecordCheck> out;
+    std::set<std::string> seen;
+    for (const auto& rec : body.GetArray()) {
+        RecordCheck c;
+        if (rec.IsObject())
+            if (auto n = json::get_string(rec, "notice_no")) c.notice_no = std::string(*n);
+        auto checked = court::check_court_record(rec);
+        if (!checked) {
+            c.errors = checked.error();
+        } else if (!seen.insert(c.notice_no).second) {
+            c.errors.push_back({"notice_no", "Duplicate notice number in the batch"});
+        } else {
+            c.payload = json::to_string(rec);
+        }
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+Built build_commands(std::vector<RecordCheck>& records, const std::string& officer, const RequestId& request_id,
+                     TimePoint now, const json::SchemaRegistry* schemas) {
+    Built b;
+    const TraceId trace(new_uuid());
+    int size = 0;
+    for (const auto& r : records) size += r.payload ? 1 : 0;
+    int index = 0;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        auto& r = records[i];
+        if (!r.payload) continue;
+        messages::Command c;
+        c.command_id = CommandId(new_uuid());
+        c.type = kCommandType;
+        c.schema_version = 1;
+        c.issued_at = now;
+        c.source = "CAS";
+        c.officer = officer;
+        c.request_id = request_id;
+        c.trace_id = trace;
+        c.batch = messages::BatchPos{index++, size};
+        c.payload_json = *r.payload;
+        if (auto refused = refuse_by_schema(schemas, c)) {  // the check above should have caught it
+            r.errors.push_back({"record", refused->message});
+            r.payload.reset();
+            continue;
+        }
+        b.commands.push_back(std::move(c));
+        b.record_index.push_back(i);
+    }
+    return b;
+}
+
+Answer answer(const RequestId& request_id, const std::vector<RecordCheck>& records, const Built& built,
+              const std::vector<DispatchItem>& items) {
+    struct Result {
+        AppCode code;
+        std::string message;
+        std::string errors_json;  // the reply's / the check's {"errors":[...]} or ""
+    };
+    std::vector<Result> results(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i)
+        if (!records[i].payload)
+            results[i] = Result{domain::court_code::kInvalidData, std::string(domain::court_message::kInvalidData),
+                                court::errors_json(records[i].errors)};
+    for (std::size_t k = 0; k < items.size() && k < built.record_index.size(); ++k) {
+        const auto& it = items[k];
+        auto& res = results[built.record_index[k]];
+        if (it.state == DispatchItem::State::replied && it.reply) {
+            res = Result{it.reply->app_code, it.reply->message, ""};
+            if (!it.reply->data_json.empty())
+                if (auto d = json::parse(it.reply->data_json); d && d->IsObject() && d->HasMember("errors"))
+                    res.errors_json = it.reply->data_json;
+        } else if (it.state == DispatchItem::State::pending) {
+            res = Result{codes::kPending, std::string(kPendingMessage), ""};
+        } else {
+            res = Result{codes::kInternal, std::string(cas::kServerError), ""};
+        }
+    }
+    int ok = 0, invalid = 0, failed = 0, pending = 0;
+    for (const auto& r : results) {
+        if (r.code == codes::kSuccess) ++ok;
+        else if (r.code == codes::kPending) ++pending;
+        else if (r.code == domain::court_code::kInvalidData) ++invalid;
+        else ++failed;
+    }
+    AppCode top = codes::kSuccess;
+    std::string_view top_message = domain::court_message::kSuccess;
+    if (invalid > 0) top = domain::court_code::kInvalidData, top_message = domain::court_message::kInvalidData;
+    else if (failed > 0) top = codes::kInternal, top_message = cas::kServerError;
+    else if (pending > 0) top = codes::kPending, top_message = kPendingMessage;
+
+    rapidjson::StringBuffer sb;
+    json::Writer w(sb);
+    w.StartObject();
+    w.Key("data");
+    w.StartObject();
+    json::kv(w, "appCode", top.str());
+    json::kv(w, "message", top_message);
+    json::kv(w, "total", std::int64_t(records.size()));
+    json::kv(w, "successCount", std::int64_t(ok));
+    json::kv(w, "errorCount", std::int64_t(invalid + failed));
+    if (pending > 0) json::kv(w, "pendingCount", std::int64_t(pending));
+    json::kv(w, "requestId", std::string_view(request_id.value()));
+    w.Key("results");
+    w.StartArray();
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        w.StartObject();
+        json::kv(w, "notice_no", std::string_view(records[i].notice_no));
+        json::kv(w, "appCode", results[i].code.str());
+        json::kv(w, "message", std::string_view(results[i].message));
+        if (!results[i].errors_json.empty())
+            if (auto d = json::parse(results[i].errors_json); d && d->HasMember("errors")) {
+                w.Key("errors");
+                (*d)["errors"].Accept(w);
+            }
+        w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    w.EndObject();
+    return Answer{pending > 0 ? 202u : 200u, std::string(sb.GetString(), sb.GetSize())};
+}
+
+}  // namespace court_api
+
+namespace handlers {
+
+void update_court_notices(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
+    if (!ex->svc->cas || !ex->svc->gateway) {
+        log::error("updateCourtNotices: not set up", {{"requestId", ex->request_id.value()}});
+        return done(std::unexpected(ApiError{ErrorKind::internal, std::string(cas::kServerError)}));
+    }
+    auto records = std::make_shared<std::vector<court_api::RecordCheck>>(court_api::check_records(*body));
+    ex->svc->cas->dayend_window(ex->executor, [ex, records, done](ReadResult<std::optional<std::string>> window) {
+        if (!window || !*window) {
+            log::error("updateCourtNotices: day-end window unreadable",
+                       {{"requestId", ex->request_id.value()},
+                        {"error", window ? std::string("parameter CAS/DAYEND_WINDOW missing") : window.error()}});
+            return done(std::unexpected(ApiError{ErrorKind::internal, std::string(cas::kServerError)}));
+        }
+        auto open = court_api::in_window(**window, ex->svc->clock());
+        if (!open) {
+            log::error("updateCourtNotices: day-end window unreadable",
+                       {{"requestId", ex->request_id.value()}, {"error", open.error()}});
+            return done(std::unexpected(ApiError{ErrorKind::internal, std::string(cas::kServerError)}));
+        }
+        if (!*open)
+            return done(std::unexpected(ApiError{
+                ErrorKind::unprocessable,
+                "Court notices are accepted only in the day-end window " + **window + " (Singapore time)",
+                std::string(codes::kBusinessRule.str())}));
+        std::string officer = ex->claims.subject.substr(0, 50);
+        if (officer.empty()) officer = "CAS";
+        auto built = std::make_shared<court_api::Built>(
+            court_api::build_commands(*records, officer, ex->request_id, ex->svc->clock(), ex->svc->schemas.get()));
+        if (built->commands.empty()) {
+            auto a = court_api::answer(ex->request_id, *records, *built, {});
+            return done(HandlerOk{a.status, std::move(a.body), "application/json", {}});
+        }
+        auto commands = built->commands;
+        ex->svc->gateway->dispatch(std::move(commands), ex->executor,
+                                   [ex, records, built, done](std::vector<DispatchItem> items) {
+                                       auto a = court_api::answer(ex->request_id, *records, *built, items);
+                                       done(HandlerOk{a.status, std::move(a.body), "application/json", {}});
+                                   });
+    });
+}
+
+}  // namespace handlers
+
+}  // namespace ocms::edge
