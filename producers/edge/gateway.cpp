@@ -20,7 +20,9 @@ namespace net = boost::asio;
 std::string command_key(const messages::Command& c) {
     auto doc = json::parse(c.payload_json);
     if (!doc) return {};
-    return std::string(json::get_string(*doc, "noticeNo").value_or(""));
+    // OCMS's own payloads spell it noticeNo; court.update carries CAS's record as sent (notice_no).
+    if (auto n = json::get_string(*doc, "noticeNo")) return std::string(*n);
+    return std::string(json::get_string(*doc, "notice_no").value_or(""));
 }
 
 std::string topic_for(const std::string& type) {

@@ -254,6 +254,7 @@ TEST(CasApi, CourtUpdatesOutsideTheDayendWindowAreRefusedWhole) {
 TEST(CasApi, CourtUpdatesInsideTheWindowReportEachRecord) {
     auto n = make_notices(3, "CRT");
     DayendWindow open(sgt_in(-60) + "-" + sgt_in(60));
+    auto from = high_watermarks("ocms.cmd.court");
     auto r = court(R"([{"suspension_type":"TS","notice_no":")" + n[0] +
                    R"(","last_eburar_update":"EB-1","atoms_flag":"Y","last_processing_date":"2026-11-22T21:00:00",)"
                    R"("next_processing_stage":"CHR","amount_payable":150.50,"payment_allowance":"N","epr_reason_of_suspension":"CAN"},)"
@@ -286,6 +287,9 @@ TEST(CasApi, CourtUpdatesInsideTheWindowReportEachRecord) {
               1)
         << text("SELECT row_to_json(v)::text FROM ocms_valid_offence_notice v WHERE notice_no = $1", {n[0]});
     EXPECT_EQ(text("SELECT last_eburar_update FROM ocms_offence_notice_detail WHERE notice_no = $1", {n[0]}), "EB-1");
+    // Published keyed by the notice (DESIGN.md invariant 2), as every command type.
+    EXPECT_TRUE(scan_topic("ocms.cmd.court", from, [&](const kafka::Message& m) { return m.key() == n[0]; },
+                           std::chrono::seconds(10)));
     EXPECT_EQ(scalar(*db, "SELECT count(*) FROM ocms_valid_offence_notice WHERE notice_no IN ($1, $2) AND amount_payable = 70.00",
                      {n[1], n[2]}),
               2);

@@ -13,31 +13,10 @@ using namespace edge_test;
 
 namespace {
 
-json::Document body_of(const std::string& text) {
-    auto d = json::parse(text);
-    if (!d) throw std::runtime_error(d.error());
-    return std::move(*d);
-}
-
 const TimePoint kNow = *parse_iso("2025-12-20T10:00:00");
 
 std::string s(const json::Value& v, const char* k) { return std::string(json::get_string(v, k).value_or("<none>")); }
 std::int64_t n(const json::Value& v, const char* k) { return json::get_int(v, k).value_or(-1); }
-bool is_null(const json::Value& v, const char* k) {
-    auto it = v.FindMember(k);
-    return it != v.MemberEnd() && it->value.IsNull();
-}
-bool has(const json::Value& v, const char* k) { return v.FindMember(k) != v.MemberEnd(); }
-const json::Value& arr(const json::Value& v, const char* k) {
-    const json::Value* a = json::get_array(v, k);
-    if (!a) throw std::runtime_error(std::string("no array ") + k);
-    return *a;
-}
-const json::Value& obj(const json::Value& v, const char* k) {
-    const json::Value* o = json::get_object(v, k);
-    if (!o) throw std::runtime_error(std::string("no object ") + k);
-    return *o;
-}
 
 // ---- reference data and notices -----------------------------------------------------------
 
@@ -79,34 +58,10 @@ stage_store::SearchRow search_row(domain::StageNotice n) {
 
 DispatchItem replied(const std::string& notice, const std::string& code, const std::string& message,
                      const std::string& data = "") {
-    DispatchItem it;
-    it.command_id = CommandId("cmd-" + notice);
-    it.notice_no = NoticeNo(notice);
-    it.state = DispatchItem::State::replied;
-    messages::Reply r;
-    r.command_id = it.command_id;
-    r.type = cps::kCommandType;
-    r.notice_no = it.notice_no;
-    r.app_code = AppCode(code);
-    r.message = message;
-    r.data_json = data;
-    r.processed_at = kNow;
-    it.reply = r;
-    return it;
+    return replied_item(notice, cps::kCommandType, code, message, data, kNow);
 }
-DispatchItem pending(const std::string& notice) {
-    DispatchItem it;
-    it.command_id = CommandId("cmd-" + notice);
-    it.notice_no = NoticeNo(notice);
-    it.state = DispatchItem::State::pending;
-    return it;
-}
-DispatchItem failed(const std::string& notice) {
-    DispatchItem it = pending(notice);
-    it.state = DispatchItem::State::failed;
-    it.error = "Local: Message timed out";
-    return it;
-}
+DispatchItem pending(const std::string& notice) { return pending_item(notice); }
+DispatchItem failed(const std::string& notice) { return failed_item(notice); }
 
 cps::NoticeOutcome outcome(const std::string& notice, const std::string& what, const std::string& code = "",
                            int http = 200) {

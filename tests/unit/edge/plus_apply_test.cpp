@@ -21,12 +21,6 @@ const std::string kSpecBody = R"({"notice_no":"500500303J","date_of_suspension":
   "suspension_source":"PLUS","suspension_type":"TS","reason_of_suspension":"APP",
   "officer_authorising_suspension":"PLMJOHN","suspension_remarks":"Appeal under review"})";
 
-json::Document body_of(const std::string& text) {
-    auto d = json::parse(text);
-    if (!d) throw std::runtime_error(d.error());
-    return std::move(*d);
-}
-
 std::string with(std::string body, const std::string& field, const std::string& json_value) {
     // Replaces "field":<string> or appends it.
     auto key = "\"" + field + "\":";

@@ -10,12 +10,6 @@ using namespace edge_test;
 
 namespace {
 
-json::Document body_of(const std::string& text) {
-    auto d = json::parse(text);
-    if (!d) throw std::runtime_error(d.error());
-    return std::move(*d);
-}
-
 const TimePoint kNow = *parse_iso("2025-03-22T19:00:02");
 
 json::Document payload(const messages::Command& c) { return body_of(c.payload_json); }

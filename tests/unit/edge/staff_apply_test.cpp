@@ -10,42 +10,14 @@ using namespace edge_test;
 
 namespace {
 
-json::Document body_of(const std::string& text) {
-    auto d = json::parse(text);
-    if (!d) throw std::runtime_error(d.error());
-    return std::move(*d);
-}
-
 const TimePoint kNow = *parse_iso("2025-03-22T19:00:02");
 
 DispatchItem replied(const std::string& notice, const std::string& code, const std::string& message,
                      const std::string& data = "") {
-    DispatchItem it;
-    it.command_id = CommandId("cmd-" + notice);
-    it.notice_no = NoticeNo(notice);
-    it.state = DispatchItem::State::replied;
-    messages::Reply r;
-    r.command_id = it.command_id;
-    r.notice_no = it.notice_no;
-    r.app_code = AppCode(code);
-    r.message = message;
-    r.data_json = data;
-    it.reply = r;
-    return it;
+    return replied_item(notice, "", code, message, data);
 }
-DispatchItem pending(const std::string& notice) {
-    DispatchItem it;
-    it.command_id = CommandId("cmd-" + notice);
-    it.notice_no = NoticeNo(notice);
-    it.state = DispatchItem::State::pending;
-    return it;
-}
-DispatchItem failed(const std::string& notice) {
-    DispatchItem it = pending(notice);
-    it.state = DispatchItem::State::failed;
-    it.error = "Local: Message timed out";
-    return it;
-}
+DispatchItem pending(const std::string& notice) { return pending_item(notice); }
+DispatchItem failed(const std::string& notice) { return failed_item(notice); }
 const std::string kData = R"({"srNo":1234,"dueDateOfRevival":"2025-04-12T19:00:02"})";
 
 }  // namespace

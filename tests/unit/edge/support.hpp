@@ -55,6 +55,62 @@ inline std::string make_token(const std::vector<std::string>& roles, long exp_of
     return out;
 }
 
+// A parsed JSON body (throws when it is not JSON).
+inline json::Document body_of(const std::string& text) {
+    auto d = json::parse(text);
+    if (!d) throw std::runtime_error(d.error());
+    return std::move(*d);
+}
+
+// Reading answers: a member's presence, a null member, a required array or object.
+inline bool has(const json::Value& v, const char* k) { return v.FindMember(k) != v.MemberEnd(); }
+inline bool is_null(const json::Value& v, const char* k) {
+    auto it = v.FindMember(k);
+    return it != v.MemberEnd() && it->value.IsNull();
+}
+inline const json::Value& arr(const json::Value& v, const char* k) {
+    const json::Value* a = json::get_array(v, k);
+    if (!a) throw std::runtime_error(std::string("no array ") + k);
+    return *a;
+}
+inline const json::Value& obj(const json::Value& v, const char* k) {
+    const json::Value* o = json::get_object(v, k);
+    if (!o) throw std::runtime_error(std::string("no object ") + k);
+    return *o;
+}
+
+// Gateway items as a handler sees them: a worker's reply, still pending, or not queued.
+inline DispatchItem replied_item(const std::string& notice, const std::string& type, const std::string& code,
+                                 const std::string& message, const std::string& data = "", TimePoint at = {}) {
+    DispatchItem it;
+    it.command_id = CommandId("cmd-" + notice);
+    it.notice_no = NoticeNo(notice);
+    it.state = DispatchItem::State::replied;
+    messages::Reply r;
+    r.command_id = it.command_id;
+    r.type = type;
+    r.notice_no = it.notice_no;
+    r.app_code = AppCode(code);
+    r.message = message;
+    r.data_json = data;
+    r.processed_at = at;
+    it.reply = r;
+    return it;
+}
+inline DispatchItem pending_item(const std::string& notice) {
+    DispatchItem it;
+    it.command_id = CommandId("cmd-" + notice);
+    it.notice_no = NoticeNo(notice);
+    it.state = DispatchItem::State::pending;
+    return it;
+}
+inline DispatchItem failed_item(const std::string& notice) {
+    DispatchItem it = pending_item(notice);
+    it.state = DispatchItem::State::failed;
+    it.error = "Local: Message timed out";
+    return it;
+}
+
 inline std::string reply_json(const std::string& command_id, const std::string& notice, const std::string& code,
                               const std::string& message, const std::string& data = "", int index = -1, int size = 1) {
     messages::Reply r;
