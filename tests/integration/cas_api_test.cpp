@@ -303,3 +303,69 @@ TEST(CasApi, CourtUpdatesInsideTheWindowReportEachRecord) {
 
 }  // namespace
 }  // namespace ocms::test
+
+// ---- OCMS-5000 on each API -----------------------------------------------------------------------
+
+namespace ocms::test {
+namespace {
+
+// The edge's role loses SELECT on the notices for the scope (a real database refusal).
+class NoticeReadRevoked {
+public:
+    NoticeReadRevoked() { owner_exec("REVOKE SELECT ON ocms_valid_offence_notice FROM ocmsiz_app_conn"); }
+    ~NoticeReadRevoked() {
+        try {
+            owner_exec("GRANT SELECT ON ocms_valid_offence_notice TO ocmsiz_app_conn");
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << "could not grant SELECT on ocms_valid_offence_notice back: " << e.what();
+        }
+    }
+    NoticeReadRevoked(const NoticeReadRevoked&) = delete;
+    NoticeReadRevoked& operator=(const NoticeReadRevoked&) = delete;
+};
+
+TEST(CasApi, DatabaseRefusalIs5000WithTheSpecsMessage) {
+    auto n = make_notices(1, "CRT")[0];
+    HttpResponse pay, upd;
+    {
+        NoticeReadRevoked revoked;
+        pay = http("POST", "/v1/getPaymentStatus", R"({"notice_nos":[")" + n + R"("]})", cas_auth());
+        upd = http("POST", "/v1/getNoticeUpdate", R"({"notice_nos":[")" + n + R"("]})", plus_auth());
+    }
+    const std::string expected = R"({"data":{"appCode":"OCMS-5000","message":"Something went wrong. Please try again later."}})";
+    EXPECT_EQ(pay.status, 500);
+    EXPECT_EQ(pay.body, expected);
+    EXPECT_EQ(upd.status, 500);
+    EXPECT_EQ(upd.body, expected);
+}
+
+TEST(CasApi, CourtUpdateDatabaseFaultIs5000ForThatRecord) {
+    auto n = make_notices(2, "CRT");
+    DayendWindow open("00:00-24:00");
+    std::string fn = "court_fault_";
+    for (char c : n[1]) fn += char(std::tolower(static_cast<unsigned char>(c)));
+    owner_exec("CREATE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+               "RAISE EXCEPTION 'injected court fault for %', NEW.notice_no; END $f$");
+    owner_exec("CREATE TRIGGER " + fn + " BEFORE UPDATE ON ocms_valid_offence_notice FOR EACH ROW "
+               "WHEN (NEW.notice_no = '" + n[1] + "') EXECUTE FUNCTION " + fn + "()");  // [A-Z0-9] only
+    HttpResponse r;
+    try {
+        r = court(R"([{"notice_no":")" + n[0] + R"(","atoms_flag":"Y"},{"notice_no":")" + n[1] + R"(","atoms_flag":"Y"}])");
+    } catch (...) {
+        owner_exec("DROP TRIGGER IF EXISTS " + fn + " ON ocms_valid_offence_notice");
+        owner_exec("DROP FUNCTION IF EXISTS " + fn + "()");
+        throw;
+    }
+    owner_exec("DROP TRIGGER IF EXISTS " + fn + " ON ocms_valid_offence_notice");
+    owner_exec("DROP FUNCTION IF EXISTS " + fn + "()");
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto d = doc_of(r);
+    EXPECT_EQ(std::string(d["data"]["appCode"].GetString()), "OCMS-5000") << r.body;
+    EXPECT_EQ(std::string(d["data"]["results"][0]["appCode"].GetString()), "OCMS-2000");
+    EXPECT_EQ(std::string(d["data"]["results"][1]["appCode"].GetString()), "OCMS-5000");
+    EXPECT_EQ(std::string(d["data"]["results"][1]["message"].GetString()), "Something went wrong. Please try again later.");
+    EXPECT_EQ(text("SELECT coalesce(atoms_flag, '-') FROM ocms_valid_offence_notice WHERE notice_no = $1", {n[1]}), "-");
+}
+
+}  // namespace
+}  // namespace ocms::test
