@@ -42,10 +42,17 @@ OCMS_ALERT_FROM="${OCMS_ALERT_FROM:-ocms-alerts@localhost}"
 OCMS_ALERT_TO="${OCMS_ALERT_TO:-}"
 # change-stage Excel reports (spec 003 2.3-2.5): the edge's FsReportStore keeps one file per report here
 OCMS_REPORT_DIR="${OCMS_REPORT_DIR:-$OCMS_DATA/reports}"
+# ocms-scheduler's purge (issue 8): inbox, audit and resolved support rows older than the retention,
+# daily at OCMS_PURGE_AT (Singapore). It refuses a retention shorter than the command topics'
+# (OCMS_TOPIC_RETENTION_MS, computed from infra/kafka/topics.conf by topic_retention_ms below).
+OCMS_RETENTION_DAYS="${OCMS_RETENTION_DAYS:-30}"
+OCMS_PURGE_AT="${OCMS_PURGE_AT:-02:00}"
+# the support console (issue 8): the build writes the page here (producers/edge/console), the edge serves it under /ops
+OCMS_CONSOLE_DIR="${OCMS_CONSOLE_DIR:-$OCMS_BUILD/console}"
 
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_DATA="$OCMS_DATA/pg"
-PG_ROLES=(ocms_owner ocmsiz_app_conn ocmsez_app_conn ocms_worker ocms_readonly ocms_scheduler)
+PG_ROLES=(ocms_owner ocmsiz_app_conn ocmsez_app_conn ocms_worker ocms_readonly ocms_scheduler ocms_support)
 
 KAFKA_DIR="$INFRA/kafka"
 KAFKA_LIBS="$KAFKA_DIR/target/libs"
@@ -57,7 +64,9 @@ KAFKA_TOOL_OPTS="-Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xsha
 
 DEB_PACKAGES=(build-essential cmake ninja-build librdkafka-dev libboost-dev rapidjson-dev libpq-dev
   libspdlog-dev libjwt-dev libgtest-dev postgresql kcat openssl maven libcurl4-openssl-dev python3
-  curl procps iproute2 libxlsxwriter-dev python3-openpyxl)
+  curl procps iproute2 libxlsxwriter-dev python3-openpyxl chromium)
+# node and npm (the console's build, the browser test) are checked by command in ensure_packages:
+# a machine may have NodeSource's nodejs, which bundles npm and conflicts with Debian's npm package.
 
 log() { printf '[infra] %s\n' "$*"; }
 warn() { printf '[infra] WARNING: %s\n' "$*" >&2; }
@@ -105,6 +114,8 @@ ensure_packages() {
     fi
   done
   command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   if ((${#missing[@]} == 0)); then
     return 0
   fi
@@ -184,6 +195,13 @@ pg_url() { # ROLE
   printf 'postgresql://%s:%s@%s:%s/%s' "$1" "$(pg_password "$1")" "$OCMS_PG_HOST" "$OCMS_PG_PORT" "$OCMS_PG_DB"
 }
 
+# topic_retention_ms: the longest retention.ms of the command topics (ocms.cmd.*) in topics.conf;
+# -1 (keep for ever) wins over any number.
+topic_retention_ms() {
+  awk '$1 ~ /^ocms\.cmd\./ { if ($3 == -1) inf = 1; else if ($3 > max) max = $3 }
+       END { if (inf) print -1; else print max + 0 }' "$KAFKA_DIR/topics.conf"
+}
+
 write_env_file() {
   local tmp="$ENV_FILE.tmp.$$"
   {
@@ -193,7 +211,7 @@ write_env_file() {
     for v in OCMS_EDGE_URL OCMS_KAFKA_BROKERS OCMS_JWT_ISSUER OCMS_SCHEMAS_DIR OCMS_REPO OCMS_DATA OCMS_BIN \
       OCMS_JWT_SECRET_FILE OCMS_APIM_KEYS_FILE OCMS_EDGE_LISTEN OCMS_CAS_VIP_URL OCMS_CAS_TOKEN_URL \
       OCMS_CAS_CLIENT_ID OCMS_CAS_CLIENT_SECRET_FILE OCMS_CAS_RETRY_WAITS_MS OCMS_VIP_REFRESH_AT OCMS_SMTP_URL \
-      OCMS_ALERT_FROM OCMS_ALERT_TO OCMS_REPORT_DIR; do
+      OCMS_ALERT_FROM OCMS_ALERT_TO OCMS_REPORT_DIR OCMS_CONSOLE_DIR OCMS_RETENTION_DAYS OCMS_PURGE_AT; do
       # shellcheck disable=SC2016
       printf 'export %s="${%s:-%s}"\n' "$v" "$v" "$(printf '%s' "${!v}" | sed 's/[\\"$`]/\\&/g')"
     done
@@ -202,6 +220,9 @@ write_env_file() {
     printf 'export OCMS_WORKER_PG_URL=%q\n' "$(pg_url ocms_worker)"
     printf 'export OCMS_OWNER_PG_URL=%q\n' "$(pg_url ocms_owner)"
     printf 'export OCMS_SCHEDULER_PG_URL=%q\n' "$(pg_url ocms_scheduler)"
+    printf 'export OCMS_SUPPORT_PG_URL=%q\n' "$(pg_url ocms_support)"
+    # a fact of topics.conf, not a setting: the purge checks the retention against it
+    printf 'export OCMS_TOPIC_RETENTION_MS=%q\n' "$(topic_retention_ms)"
     printf 'export OCMS_DEV_TOKEN=%q\n' "$(dev_token dev)"
     printf 'export OCMS_DEV_APIM_KEY=%q\n' "$(head -n1 "$SECRETS/apim.keys")"
   } >"$tmp"

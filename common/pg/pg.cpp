@@ -60,6 +60,31 @@ std::expected<Result, PgError> Connection::exec(std::string_view sql, const Para
     return std::unexpected(std::move(e));
 }
 
+std::expected<Result, PgError> Connection::exec_prepared(const std::string& name, std::string_view sql,
+                                                        const Params& params) {
+    if (!prepared_.contains(name)) {
+        // A prepared statement outlives a rolled-back transaction: marked only once the server has it.
+        std::string text(sql);
+        PGresult* p = PQprepare(conn_.get(), name.c_str(), text.c_str(), int(params.size()), nullptr);
+        if (!p || PQresultStatus(p) != PGRES_COMMAND_OK) {
+            auto e = error_of(conn_.get(), p);
+            if (p) PQclear(p);
+            return std::unexpected(std::move(e));
+        }
+        PQclear(p);
+        prepared_.insert(name);
+    }
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& v : params) values.push_back(v ? v->c_str() : nullptr);
+    PGresult* r = PQexecPrepared(conn_.get(), name.c_str(), int(values.size()), values.data(), nullptr, nullptr, 0);
+    auto st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Result(r);
+    auto e = error_of(conn_.get(), r);
+    if (r) PQclear(r);
+    return std::unexpected(std::move(e));
+}
+
 std::expected<void, PgError> Connection::command(const char* sql) {
     PGresult* r = PQexec(conn_.get(), sql);
     auto st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
@@ -110,6 +135,21 @@ std::expected<Pool::Lease, PgError> Pool::acquire(std::chrono::milliseconds wait
         c = std::move(*fresh);
     }
     return Lease(this, std::move(c));
+}
+
+std::string text_array(const std::vector<std::string>& values) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i) out += ',';
+        out += '"';
+        for (char c : values[i]) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    out += '}';
+    return out;
 }
 
 }  // namespace ocms::pg

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace ocms::pg {
@@ -59,6 +60,11 @@ public:
     static std::expected<std::unique_ptr<Connection>, PgError> connect(const std::string& url);
 
     std::expected<Result, PgError> exec(std::string_view sql, const Params& params = {});
+    // The same, prepared once per connection under `name` (PQprepare on first use, then
+    // PQexecPrepared): no parse and plan on each call, for statements run once per command on the
+    // hot path (about half the server time of a short statement, measured). One name, one sql.
+    std::expected<Result, PgError> exec_prepared(const std::string& name, std::string_view sql,
+                                                 const Params& params = {});
     // Runs statements without parameters and results (BEGIN, COMMIT, SAVEPOINT ...).
     std::expected<void, PgError> command(const char* sql);
     bool ok() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
@@ -67,6 +73,7 @@ public:
 private:
     explicit Connection(PGconn* c) : conn_(c, &PQfinish) {}
     std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+    std::unordered_set<std::string> prepared_;  // statement names prepared on this connection
 };
 
 // A fixed-size pool for the edge's reads. acquire() blocks until a connection is free and
@@ -97,5 +104,9 @@ private:
     std::vector<std::unique_ptr<Connection>> idle_;
     int free_slots_;
 };
+
+// A PostgreSQL text[] literal, {"a","b"} with quotes and backslashes escaped, to pass as ONE
+// parameter ($1::text[]): a list of values without building SQL text from them.
+std::string text_array(const std::vector<std::string>& values);
 
 }  // namespace ocms::pg

@@ -3,7 +3,7 @@
 // A handler loads state inside the caller's transaction (locking the notice row first), calls
 // the domain rules, writes the effects and returns the reply. It never commits, never talks to
 // Kafka and never swallows a database error: PgErrors go back to the processor, which decides
-// (transient -> retry the batch, permanent -> dead-letter this command).
+// (transient -> retry the batch, permanent -> park this command and its notice).
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "json/json.hpp"
@@ -37,7 +37,7 @@ struct HandlerEntry {
     int version;        // envelope "schemaVersion"
     std::string topic;  // where commands of this type are published
     HandlerFn fn;
-    // The reply when the handler hits a permanent database fault (the command is dead-lettered):
+    // The reply when the handler hits a permanent database fault (the command is parked):
     // each spec words its own (002: OCMS-4007 "System error occurred during processing.";
     // 004: OCMS-5000 "Backend error during revival").
     AppCode fault_code;

@@ -6,6 +6,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <sys/socket.h>
+
 namespace ocms::worker {
 
 namespace asio = boost::asio;
@@ -76,7 +78,10 @@ OpsServer::~OpsServer() {
     if (!impl_->thread.joinable()) return;
     impl_->stopping = true;
     boost::system::error_code ec;
-    impl_->acceptor->close(ec);  // unblocks accept()
+    // close() alone does not wake a thread blocked in accept() on Linux (the process then waited
+    // for main's 15 s stop timer); shutdown() does.
+    ::shutdown(impl_->acceptor->native_handle(), SHUT_RDWR);
+    impl_->acceptor->close(ec);
     impl_->thread.join();
 }
 

@@ -5,18 +5,18 @@
 namespace ocms::worker {
 
 struct Processor::Prepared {
-    const InMessage* in;
+    const InMessage* in = nullptr;
     json::Document doc;
     std::optional<messages::Command> command;
     const HandlerEntry* handler = nullptr;
+    std::string notice;  // the payload's notice, else the message key: audit and parking rows
     // Set when the message is dead-lettered before or during processing.
     std::optional<std::string> dlq_reason;
     std::string dlq_error;
     std::optional<messages::Reply> reply;
+    Outcome outcome = Outcome::applied;
+    std::string failure;  // a permanent database error: SQLSTATE and message
 };
-
-Processor::Processor(std::shared_ptr<const json::SchemaRegistry> schemas, Clock clock, metrics::Registry& metrics)
-    : schemas_(std::move(schemas)), clock_(std::move(clock)), metrics_(metrics) {}
 
 namespace {
 
@@ -45,7 +45,74 @@ std::string notice_of(const json::Value& doc) {
     return {};
 }
 
+std::optional<messages::Reply> stored_reply(std::string_view text) {
+    auto doc = json::parse(text);
+    if (!doc) return std::nullopt;
+    auto rep = messages::decode_reply(*doc);
+    if (!rep) return std::nullopt;
+    rep->from_inbox = true;
+    return std::move(*rep);
+}
+
+std::optional<std::string> opt_string(const json::Value& doc, const char* key) {
+    if (auto v = json::get_string(doc, key)) return std::string(*v);
+    return std::nullopt;
+}
+
+pg::PgError unreadable_reply(const std::string& command_id) {
+    return pg::PgError{"", "stored reply unreadable for " + command_id, FaultKind::permanent};
+}
+
 }  // namespace
+
+Processor::Processor(std::shared_ptr<const json::SchemaRegistry> schemas, Clock clock, metrics::Registry& metrics)
+    : schemas_(std::move(schemas)),
+      clock_(std::move(clock)),
+      metrics_(metrics),
+      parked_notices_(metrics.gauge("ocms_parked_notices", "Notices parked behind a failed command")),
+      parked_commands_(metrics.gauge("ocms_parked_commands", "Commands waiting in a parked notice (status PARKED)")),
+      parked_failed_(metrics.counter("ocms_commands_parked_total",
+                                     "Commands parked: failed for a reason that is not a business rule, or queued "
+                                     "behind such a command of their notice",
+                                     "kind=\"failed\"")),
+      parked_queued_(metrics.counter("ocms_commands_parked_total", "", "kind=\"queued\"")),
+      retries_applied_(metrics.counter("ocms_parked_retries_total",
+                                       "Retries of parked notices: applied (unparked) or failed again (still parked)",
+                                       "result=\"applied\"")),
+      retries_failed_(metrics.counter("ocms_parked_retries_total", "", "result=\"failed\"")) {}
+
+Processor::Prepared Processor::prepare(const InMessage& in) const {
+    Prepared p;
+    p.in = &in;
+    auto parsed = json::parse(in.value);
+    if (!parsed) {
+        p.dlq_reason = "json";
+        p.dlq_error = "not JSON: " + parsed.error();
+    } else {
+        p.doc = std::move(*parsed);
+        if (auto why = schemas_->validate("envelope.v1", p.doc); !why.empty()) {
+            p.dlq_reason = "schema";
+            p.dlq_error = "envelope.v1 " + why;
+        } else if (auto cmd = messages::decode_command(p.doc); !cmd) {
+            p.dlq_reason = "schema";
+            p.dlq_error = cmd.error().message;
+        } else {
+            p.command = std::move(*cmd);
+            p.handler = find_handler(p.command->type, p.command->schema_version);
+            const auto schema = messages::payload_schema_name(p.command->type, p.command->schema_version);
+            if (!p.handler || !schemas_->has(schema)) {
+                p.dlq_reason = "unknown-type";
+                p.dlq_error = "no handler for " + p.command->type + " v" + std::to_string(p.command->schema_version);
+            } else if (auto why2 = schemas_->validate(schema, *json::get_object(p.doc, "payload")); !why2.empty()) {
+                p.dlq_reason = "schema";
+                p.dlq_error = schema + " " + why2;
+            }
+        }
+    }
+    p.notice = parsed ? notice_of(p.doc) : std::string();
+    if (p.notice.empty()) p.notice = in.key;
+    return p;
+}
 
 std::expected<BatchResult, pg::PgError> Processor::process(pg::Connection& db, const std::vector<InMessage>& batch) {
     const TimePoint now = clock_();
@@ -53,35 +120,7 @@ std::expected<BatchResult, pg::PgError> Processor::process(pg::Connection& db, c
     items.reserve(batch.size());
 
     // 1. Check every message before touching the database.
-    for (const auto& in : batch) {
-        Prepared p{&in, {}, {}, nullptr, {}, {}, {}};
-        auto parsed = json::parse(in.value);
-        if (!parsed) {
-            p.dlq_reason = "json";
-            p.dlq_error = "not JSON: " + parsed.error();
-        } else {
-            p.doc = std::move(*parsed);
-            if (auto why = schemas_->validate("envelope.v1", p.doc); !why.empty()) {
-                p.dlq_reason = "schema";
-                p.dlq_error = "envelope.v1 " + why;
-            } else if (auto cmd = messages::decode_command(p.doc); !cmd) {
-                p.dlq_reason = "schema";
-                p.dlq_error = cmd.error().message;
-            } else {
-                p.command = std::move(*cmd);
-                p.handler = find_handler(p.command->type, p.command->schema_version);
-                const auto schema = messages::payload_schema_name(p.command->type, p.command->schema_version);
-                if (!p.handler || !schemas_->has(schema)) {
-                    p.dlq_reason = "unknown-type";
-                    p.dlq_error = "no handler for " + p.command->type + " v" + std::to_string(p.command->schema_version);
-                } else if (auto why2 = schemas_->validate(schema, *json::get_object(p.doc, "payload")); !why2.empty()) {
-                    p.dlq_reason = "schema";
-                    p.dlq_error = schema + " " + why2;
-                }
-            }
-        }
-        items.push_back(std::move(p));
-    }
+    for (const auto& in : batch) items.push_back(prepare(in));
 
     // 2. One transaction, a savepoint per command.
     if (auto r = db.command("BEGIN"); !r) return std::unexpected(r.error());
@@ -90,123 +129,317 @@ std::expected<BatchResult, pg::PgError> Processor::process(pg::Connection& db, c
         return std::unexpected(std::move(e));
     };
     for (auto& p : items) {
-        if (p.dlq_reason) continue;
-        const auto& c = *p.command;
-        const std::string notice = notice_of(p.doc);
-        if (auto r = db.command("SAVEPOINT cmd"); !r) return abort(r.error());
-
-        auto stored = db.exec("SELECT reply::text FROM ocms_command_inbox WHERE command_id = $1", {c.command_id.value()});
-        if (!stored) return abort(stored.error());
-        if (stored->rows() == 1) {
-            auto doc = json::parse(stored->get(0, 0));
-            auto rep = doc ? messages::decode_reply(*doc) : std::unexpected(Error{codes::kInternal, "bad stored reply"});
-            if (!rep) return abort(pg::PgError{"", "stored reply unreadable for " + c.command_id.value(), FaultKind::permanent});
-            p.reply = std::move(*rep);
-            p.reply->from_inbox = true;
-            if (auto r = db.command("RELEASE SAVEPOINT cmd"); !r) return abort(r.error());
+        if (p.dlq_reason) {
+            if (auto r = dead_letter(db, p, now); !r) return abort(r.error());
             continue;
         }
-
-        HandlerContext ctx{db, c, *json::get_object(p.doc, "payload"), now};
-        auto result = p.handler->fn(ctx);
-        std::expected<pg::Result, pg::PgError> inbox = std::unexpected(pg::PgError{});
-        if (result) {
-            p.reply = make_reply(c, notice, result->code, result->message, result->data_json, now);
-            inbox = db.exec(
-                "INSERT INTO ocms_command_inbox (command_id, command_type, notice_no, request_id, source, app_code, "
-                "reply, batch_size, topic, kafka_partition, kafka_offset, processed_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12::timestamptz)",
-                {c.command_id.value(), c.type, notice,
-                 c.request_id ? pg::Param(c.request_id->value()) : std::nullopt, c.source,
-                 std::string(result->code.str()), messages::encode(*p.reply),
-                 c.batch ? pg::Param(std::to_string(c.batch->size)) : std::nullopt, p.in->topic,
-                 std::to_string(p.in->partition), std::to_string(p.in->offset), format_offset(now)});
-        }
-        const pg::PgError* err = !result ? &result.error() : (!inbox ? &inbox.error() : nullptr);
-        if (err == nullptr) {
-            if (auto r = db.command("RELEASE SAVEPOINT cmd"); !r) return abort(r.error());
-            continue;
-        }
-        if (err->kind == FaultKind::transient) return abort(*err);
-        // Permanent: undo this command only.
-        pg::PgError e = *err;
-        if (auto r = db.command("ROLLBACK TO SAVEPOINT cmd"); !r) return abort(r.error());
-        if (e.sqlstate == "23505" && result) {
-            // Another worker stored this command first (a redelivery raced us): answer from its row.
-            auto again = db.exec("SELECT reply::text FROM ocms_command_inbox WHERE command_id = $1", {c.command_id.value()});
-            if (!again) return abort(again.error());
-            if (again->rows() == 1) {
-                auto doc = json::parse(again->get(0, 0));
-                if (doc)
-                    if (auto rep = messages::decode_reply(*doc)) {
-                        p.reply = std::move(*rep);
-                        p.reply->from_inbox = true;
-                        continue;
-                    }
-            }
-        }
-        // Not a business rule and not curable by retrying (a constraint, a trigger, bad data):
-        // the handler's fault code and message (its spec's words) for the caller, the command and
-        // the reason on the dead-letter topic for support.
-        p.dlq_reason = "database";
-        p.dlq_error = e.sqlstate + " " + e.message;
-        p.reply = make_reply(c, notice, p.handler->fault_code, p.handler->fault_message, "", now);
+        if (auto r = apply(db, p, now, false); !r) return abort(r.error());
     }
     if (auto r = db.command("COMMIT"); !r) return abort(r.error());
 
     // 3. What to publish, in input order.
     BatchResult out;
-    for (auto& p : items) {
-        const std::string fields_cmd = p.command ? p.command->command_id.value() : "";
-        if (p.dlq_reason) {
-            messages::DeadLetter d;
-            d.reason = *p.dlq_reason;
-            d.error = p.dlq_error;
-            d.source_topic = p.in->topic;
-            d.partition = p.in->partition;
-            d.offset = p.in->offset;
-            d.key = p.in->key;
-            if (p.command) d.command_id = p.command->command_id;
-            d.dead_lettered_at = now;
-            d.original = p.in->value;
-            out.out.push_back({messages::kTopicDlq, -1, p.in->key, messages::encode(d)});
-            ++out.dead_lettered;
-            metrics_.counter("ocms_commands_dead_lettered_total", "Commands sent to the dead-letter topic",
-                             "reason=\"" + d.reason + "\"").inc();
-            log::warn("command dead-lettered",
-                      {{"commandId", fields_cmd}, {"reason", d.reason}, {"error", d.error}, {"topic", d.source_topic},
-                       {"offset", std::to_string(d.offset)}});
-            // A caller waiting for this command still gets an answer.
-            if (p.command && p.command->reply_to && !p.reply) {
-                p.reply = make_reply(*p.command, notice_of(p.doc), codes::kBadRequest,
-                                     "Command rejected: " + p.dlq_error, "", now);
-            }
+    for (auto& p : items) collect(out, p, now);
+    return out;
+}
+
+// One command (DESIGN.md invariants 1 and 3): the handler and its records in a savepoint. An
+// error returned aborts the batch (transient, or the bookkeeping statements themselves
+// failing); a permanent error of the handler parks the command (or, in a retry, returns
+// Step::failed with the notice left parked).
+std::expected<Processor::Step, pg::PgError> Processor::apply(pg::Connection& db, Prepared& p, TimePoint now,
+                                                             bool retry) {
+    const auto& c = *p.command;
+    const std::string reply_notice = notice_of(p.doc);
+    AuditRow row;
+    fill_from_command(row, c);
+    row.notice_no = p.notice;
+    row.topic = p.in->topic;
+    row.partition = p.in->partition;
+    row.offset = p.in->offset;
+    row.processed_at = now;
+    auto fail = [](const pg::PgError& e) { return std::unexpected(e); };
+    auto release = [&]() -> std::expected<Step, pg::PgError> {
+        if (auto r = db.command("RELEASE SAVEPOINT cmd"); !r) return fail(r.error());
+        return Step::done;
+    };
+    auto audit_reply = [&](Outcome o) {
+        p.outcome = o;
+        row.outcome = o;
+        row.app_code = std::string(p.reply->app_code.str());
+        row.message = p.reply->message;
+    };
+
+    // Read-only but for its locks, so before the savepoint: an answer that changes nothing (the
+    // inbox, a queued command) needs none. An error of these few statements aborts the batch.
+    auto pre = preflight(db, c.command_id.value(), p.notice);
+    if (!pre) return fail(pre.error());
+
+    // A redelivery or a replay: the stored reply again, nothing changes.
+    if (pre->inbox_reply) {
+        p.reply = stored_reply(*pre->inbox_reply);
+        if (!p.reply) return fail(unreadable_reply(c.command_id.value()));
+        audit_reply(Outcome::inbox);
+        if (auto r = record_audit(db, row); !r) return fail(r.error());
+        return Step::done;
+    }
+    if (!retry) {
+        // Support set this command aside for good: a redelivery or a replay does not apply it.
+        if (pre->own_parked_status == "DISCARDED") {
+            p.reply = make_reply(c, reply_notice, p.handler->fault_code, "Discarded by support; not applied", "", now);
+            audit_reply(Outcome::refused);
+            if (auto r = record_audit(db, row); !r) return fail(r.error());
+            return Step::done;
         }
-        if (!p.reply) continue;
-        const std::string body = messages::encode(*p.reply);
-        if (p.command && p.command->reply_to)
-            out.out.push_back({p.command->reply_to->topic, p.command->reply_to->partition, p.command->command_id.value(), body});
-        if (!p.dlq_reason) {
-            out.out.push_back({messages::kTopicOutcome, -1, p.reply->notice_no.value(), body});
-            const std::string t = "type=\"" + metrics::label_value(p.command->type) + "\"";
-            if (p.reply->from_inbox) {
-                ++out.from_inbox;
-                metrics_.counter("ocms_commands_from_inbox_total", "Commands answered from the inbox (no change)", t).inc();
-            } else {
-                ++out.applied;
-                metrics_.counter("ocms_commands_applied_total", "Commands processed by a handler", t).inc();
-                if (!p.reply->app_code.is_success())
-                    metrics_.counter("ocms_commands_failed_total", "Commands refused by a business rule", t).inc();
+        if (pre->parked_first) {
+            if (*pre->parked_first == c.command_id.value()) {
+                // The command that parked its notice, delivered again: still parked, same answer.
+                p.reply = make_reply(c, reply_notice, p.handler->fault_code, p.handler->fault_message, "", now);
+                audit_reply(Outcome::parked);
+                row.message = "still parked";
+                if (auto r = record_audit(db, row); !r) return fail(r.error());
+                return Step::done;
             }
-            log::info("command processed",
-                      {{"commandId", fields_cmd},
-                       {"requestId", p.command->request_id ? p.command->request_id->value() : ""},
-                       {"noticeNo", p.reply->notice_no.value()},
-                       {"appCode", p.reply->app_code.str()},
-                       {"fromInbox", p.reply->from_inbox ? "true" : "false"}});
+            // Behind a parked command of its notice: wait in order (once per command id).
+            p.reply = make_reply(c, reply_notice, codes::kPending, std::string(kQueuedMessage), "", now);
+            audit_reply(Outcome::queued);
+            if (auto r = record_queued(db, row, p.in->value, queued_reason(*pre->parked_first)); !r)
+                return fail(r.error());
+            return Step::done;
         }
     }
-    return out;
+
+    row.before_json = pre->before_json;
+    if (auto r = db.command("SAVEPOINT cmd"); !r) return fail(r.error());
+    HandlerContext ctx{db, c, *json::get_object(p.doc, "payload"), now};
+    auto result = p.handler->fn(ctx);
+    std::optional<pg::PgError> err;
+    if (result) {
+        p.reply = make_reply(c, reply_notice, result->code, result->message, result->data_json, now);
+        audit_reply(outcome_of(result->code));
+        auto recorded = record_applied(db, row, messages::encode(*p.reply),
+                                       c.batch ? std::optional<int>(c.batch->size) : std::nullopt);
+        if (recorded) return release();
+        err = recorded.error();
+    } else {
+        err = result.error();
+    }
+    if (err->kind == FaultKind::transient) return fail(*err);
+
+    // Permanent: undo this command only.
+    if (auto r = db.command("ROLLBACK TO SAVEPOINT cmd"); !r) return fail(r.error());
+    row.before_json.reset();
+    if (err->sqlstate == "23505" && result) {
+        // Another worker stored this command first (a redelivery raced us): answer from its row.
+        auto again = db.exec("SELECT reply::text FROM ocms_command_inbox WHERE command_id = $1", {c.command_id.value()});
+        if (!again) return fail(again.error());
+        if (again->rows() == 1) {
+            if (auto rep = stored_reply(again->get(0, 0))) {
+                p.reply = std::move(*rep);
+                audit_reply(Outcome::inbox);
+                if (auto r = record_audit(db, row); !r) return fail(r.error());
+                return release();
+            }
+        }
+    }
+    // Not a business rule and not curable by retrying (a constraint, a trigger, a privilege, bad
+    // data): the handler's fault code and message (its spec's words) for the caller; the command
+    // and the reason in the parking tables for support, and its notice held until they retry.
+    p.failure = failure_text(*err);
+    p.reply = make_reply(c, reply_notice, p.handler->fault_code, p.handler->fault_message, "", now);
+    audit_reply(Outcome::parked);
+    row.message = p.failure;
+    if (retry) {
+        row.message = "retry failed: " + p.failure;
+        if (auto r = record_audit(db, row); !r) return fail(r.error());
+        if (auto r = release(); !r) return fail(r.error());
+        return Step::failed;
+    }
+    if (auto parked = record_parked(db, row, p.in->value, p.failure); !parked) {
+        if (parked.error().kind == FaultKind::transient) return fail(parked.error());
+        // Parking itself is refused (a broken deployment): the dead-letter topic as before issue 8,
+        // so the partition still goes on and nothing is lost.
+        if (auto r = db.command("ROLLBACK TO SAVEPOINT cmd"); !r) return fail(r.error());
+        log::error("cannot park a failed command; dead-lettering it",
+                   {{"commandId", c.command_id.value()}, {"noticeNo", p.notice}, {"error", parked.error().message}});
+        p.dlq_reason = "database";
+        p.dlq_error = p.failure;
+        p.outcome = Outcome::dead_lettered;
+        return release();
+    }
+    return release();
+}
+
+// A poison message: its ocms_dead_letter row and its audit row (best effort: a refusal of the
+// database is logged, the dead-letter topic still gets it).
+std::expected<void, pg::PgError> Processor::dead_letter(pg::Connection& db, Prepared& p, TimePoint now) {
+    AuditRow row;
+    if (p.command) {
+        fill_from_command(row, *p.command);
+    } else if (p.doc.IsObject()) {
+        row.command_id = opt_string(p.doc, "commandId").value_or("");
+        row.command_type = opt_string(p.doc, "type").value_or("");
+        row.source = opt_string(p.doc, "source");
+        row.officer = opt_string(p.doc, "officer");
+        row.request_id = opt_string(p.doc, "requestId");
+        row.trace_id = opt_string(p.doc, "traceId");
+    }
+    row.notice_no = p.notice;
+    row.topic = p.in->topic;
+    row.partition = p.in->partition;
+    row.offset = p.in->offset;
+    row.processed_at = now;
+    row.outcome = Outcome::dead_lettered;
+    row.message = *p.dlq_reason + ": " + p.dlq_error;
+    p.outcome = Outcome::dead_lettered;
+    // A caller waiting for this command still gets an answer.
+    if (p.command && p.command->reply_to) {
+        p.reply = make_reply(*p.command, notice_of(p.doc), codes::kBadRequest, "Command rejected: " + p.dlq_error, "", now);
+        row.app_code = std::string(p.reply->app_code.str());
+    }
+    if (auto r = db.command("SAVEPOINT dl"); !r) return std::unexpected(r.error());
+    if (auto r = record_dead_letter(db, row, *p.dlq_reason, p.dlq_error, p.in->value); !r) {
+        if (r.error().kind == FaultKind::transient) return std::unexpected(r.error());
+        if (auto rb = db.command("ROLLBACK TO SAVEPOINT dl"); !rb) return std::unexpected(rb.error());
+        log::error("cannot record a dead letter in the database; it is on the dead-letter topic only",
+                   {{"topic", p.in->topic}, {"offset", std::to_string(p.in->offset)}, {"error", r.error().message}});
+    }
+    if (auto r = db.command("RELEASE SAVEPOINT dl"); !r) return std::unexpected(r.error());
+    return {};
+}
+
+void Processor::collect(BatchResult& out, Prepared& p, TimePoint now) {
+    const std::string fields_cmd = p.command ? p.command->command_id.value() : "";
+    if (p.dlq_reason) {
+        messages::DeadLetter d;
+        d.reason = *p.dlq_reason;
+        d.error = p.dlq_error;
+        d.source_topic = p.in->topic;
+        d.partition = p.in->partition;
+        d.offset = p.in->offset;
+        d.key = p.in->key;
+        if (p.command) d.command_id = p.command->command_id;
+        d.dead_lettered_at = now;
+        d.original = p.in->value;
+        out.out.push_back({messages::kTopicDlq, -1, p.in->key, messages::encode(d)});
+        ++out.dead_lettered;
+        metrics_.counter("ocms_commands_dead_lettered_total", "Commands sent to the dead-letter topic",
+                         "reason=\"" + d.reason + "\"").inc();
+        log::warn("command dead-lettered",
+                  {{"commandId", fields_cmd}, {"reason", d.reason}, {"error", d.error}, {"topic", d.source_topic},
+                   {"offset", std::to_string(d.offset)}});
+    }
+    if (!p.reply) return;
+    const std::string body = messages::encode(*p.reply);
+    if (p.command && p.command->reply_to)
+        out.out.push_back({p.command->reply_to->topic, p.command->reply_to->partition, p.command->command_id.value(), body});
+    if (p.dlq_reason) return;
+    const std::string request_id = p.command->request_id ? p.command->request_id->value() : "";
+    if (p.outcome == Outcome::parked || p.outcome == Outcome::queued) {
+        // Not a result yet: the caller is answered, ocms.outcome gets the result when a retry
+        // applies the command.
+        ++(p.outcome == Outcome::parked ? out.parked : out.queued);
+        (p.outcome == Outcome::parked ? parked_failed_ : parked_queued_).inc();  // counted once committed
+        log::warn(p.outcome == Outcome::parked ? "command parked" : "command queued behind its parked notice",
+                  {{"commandId", fields_cmd},
+                   {"requestId", request_id},
+                   {"noticeNo", p.notice},
+                   {"error", p.failure}});
+        return;
+    }
+    out.out.push_back({messages::kTopicOutcome, -1, p.reply->notice_no.value(), body});
+    const std::string t = "type=\"" + metrics::label_value(p.command->type) + "\"";
+    if (p.reply->from_inbox) {
+        ++out.from_inbox;
+        metrics_.counter("ocms_commands_from_inbox_total", "Commands answered from the inbox (no change)", t).inc();
+    } else {
+        ++out.applied;
+        metrics_.counter("ocms_commands_applied_total", "Commands processed by a handler", t).inc();
+        if (!p.reply->app_code.is_success())
+            metrics_.counter("ocms_commands_failed_total", "Commands refused by a business rule", t).inc();
+    }
+    log::info("command processed",
+              {{"commandId", fields_cmd},
+               {"requestId", request_id},
+               {"noticeNo", p.reply->notice_no.value()},
+               {"appCode", p.reply->app_code.str()},
+               {"fromInbox", p.reply->from_inbox ? "true" : "false"}});
+}
+
+Processor::RetryResult Processor::retry_parked(pg::Connection& db, int limit) {
+    RetryResult rr;
+    auto due = notices_due_for_retry(db, limit);
+    if (!due) {
+        rr.error = due.error();
+        return rr;
+    }
+    for (const auto& notice : *due) {
+        const TimePoint now = clock_();
+        auto abort = [&](pg::PgError e) {
+            (void)db.command("ROLLBACK");
+            rr.error = std::move(e);
+            return rr;
+        };
+        if (auto r = db.command("BEGIN"); !r) return abort(r.error());
+        auto locked = lock_due_notice(db, notice);
+        if (!locked) return abort(locked.error());
+        if (!*locked) {  // done by another worker meanwhile, or held by a command queueing behind it
+            (void)db.command("ROLLBACK");
+            continue;
+        }
+        auto entries = parked_commands(db, notice);
+        if (!entries) return abort(entries.error());
+        std::vector<InMessage> ins;
+        ins.reserve(entries->size());  // Prepared points into it
+        for (const auto& e : *entries) ins.push_back({e.topic, e.partition, e.offset, notice, e.envelope});
+
+        std::vector<Prepared> done;
+        std::optional<std::string> failed_id, failed_error;
+        for (std::size_t i = 0; i < ins.size(); ++i) {
+            const auto& e = (*entries)[i];
+            Prepared p = prepare(ins[i]);
+            if (p.dlq_reason) {  // valid when parked; the schemas changed since
+                failed_id = e.command_id;
+                failed_error = "not a valid command any more: " + p.dlq_error;
+                break;
+            }
+            auto step = apply(db, p, now, true);
+            if (!step) return abort(step.error());
+            if (*step == Step::failed) {
+                failed_id = e.command_id;
+                failed_error = p.failure;
+                break;
+            }
+            const std::string result = std::string(p.reply->app_code.str()) + " " + p.reply->message;
+            if (auto r = mark_applied(db, e.parked_id, now, result); !r) return abort(r.error());
+            done.push_back(std::move(p));
+        }
+        auto closed = failed_id ? record_retry_failure(db, notice, *failed_id, *failed_error) : unpark_notice(db, notice);
+        if (!closed) return abort(closed.error());
+        if (auto r = db.command("COMMIT"); !r) return abort(r.error());
+
+        for (auto& p : done) collect(rr.result, p, now);
+        ++rr.result.retried;
+        (failed_id ? retries_failed_ : retries_applied_).inc();
+        if (failed_id)
+            log::warn("parked notice retried: failed again, still parked",
+                      {{"noticeNo", notice},
+                       {"applied", std::to_string(done.size())},
+                       {"commandId", *failed_id},
+                       {"error", *failed_error}});
+        else
+            log::info("parked notice retried: applied, unparked",
+                      {{"noticeNo", notice}, {"applied", std::to_string(done.size())}});
+    }
+    return rr;
+}
+
+std::expected<void, pg::PgError> Processor::refresh_parked_gauges(pg::Connection& db) {
+    auto c = parked_counts(db);
+    if (!c) return std::unexpected(c.error());
+    parked_notices_.set(double(c->notices));
+    parked_commands_.set(double(c->commands));
+    return {};
 }
 
 }  // namespace ocms::worker

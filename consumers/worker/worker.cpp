@@ -21,6 +21,8 @@ Settings settings_from_env() {
     s.schemas_dir = config::env_required("OCMS_SCHEMAS_DIR");
     s.batch_max = int(std::clamp<long long>(config::env_int("OCMS_WORKER_BATCH", s.batch_max), 1, 5000));
     s.message_timeout_ms = int(config::env_int("OCMS_KAFKA_MESSAGE_TIMEOUT_MS", s.message_timeout_ms));
+    s.retry_check = std::chrono::milliseconds(
+        std::clamp<long long>(config::env_int("OCMS_WORKER_RETRY_CHECK_MS", s.retry_check.count()), 100, 60000));
     return s;
 }
 
@@ -78,6 +80,36 @@ bool Worker::publish(const std::vector<OutMessage>& out) {
     return true;
 }
 
+void Worker::support_duties(std::unique_ptr<pg::Connection>& db, bool batch_touched_parking) {
+    const auto now = std::chrono::steady_clock::now();
+    const bool retry_due = now >= next_retry_check_;
+    bool refresh = batch_touched_parking || now >= next_gauge_refresh_;
+    if (!retry_due && !refresh) return;
+    if (retry_due) next_retry_check_ = now + s_.retry_check;
+    if (!db || !db->ok()) {
+        // Idle with a lost connection: one attempt per check (a batch reconnects with backoff).
+        db.reset();
+        if (!retry_due) return;
+        auto c = pg::Connection::connect(s_.pg_url);
+        if (!c) return;
+        db = std::move(*c);
+    }
+    if (retry_due) {
+        auto rr = processor_.retry_parked(*db);
+        if (rr.error)
+            log::warn("retry of parked notices interrupted; trying again at the next check",
+                      {{"error", rr.error->message}, {"sqlstate", rr.error->sqlstate}});
+        // Committed: publish the replies and outcomes like a batch's (no offsets to commit).
+        if (!rr.result.out.empty()) (void)publish(rr.result.out);
+        if (rr.result.retried > 0) refresh = true;
+    }
+    if (refresh) {
+        next_gauge_refresh_ = now + s_.gauge_refresh;
+        if (auto r = processor_.refresh_parked_gauges(*db); !r)
+            log::warn("cannot count parked notices", {{"error", r.error().message}});
+    }
+}
+
 int Worker::run() {
     auto consumer = kafka::Consumer::create(s_.brokers, s_.group_id,
                                             {{"max.poll.interval.ms", "600000"},
@@ -128,7 +160,10 @@ int Worker::run() {
             last_lag = std::chrono::steady_clock::now();
             if (auto lag = consumer_->lag(500ms)) lag_gauge.set(double(*lag));
         }
-        if (batch.empty()) continue;
+        if (batch.empty()) {
+            support_duties(db, false);
+            continue;
+        }
         const auto started = std::chrono::steady_clock::now();
 
         BatchResult result;
@@ -161,6 +196,7 @@ int Worker::run() {
                       {{"error", rd_kafka_err2str(e)}});
         batch_size.observe(double(batch.size()));
         batch_hist.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        support_duties(db, result.parked + result.queued > 0);
     }
     consumer_->close();
     log::info("worker stopped");

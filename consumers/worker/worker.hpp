@@ -4,6 +4,10 @@
 // commit the offsets. A crash anywhere before the offset commit means redelivery, which the
 // inbox answers without applying anything twice.
 //
+// Between batches it also retries the parked notices support asked to retry (every
+// retry_check; a tiny query on ocms_parked_notice) and keeps the parked gauges current (after a
+// batch that parked, queued or retried, and every gauge_refresh).
+//
 // Threading: run() owns the consumer, the producer and the database connection on the calling
 // thread. stop() may be called from any thread (signal handler thread).
 #include "kafka/kafka.hpp"
@@ -26,6 +30,8 @@ struct Settings {
     int message_timeout_ms = 5000;
     std::chrono::milliseconds backoff_initial{100};
     std::chrono::milliseconds backoff_max{10000};
+    std::chrono::milliseconds retry_check{2000};     // OCMS_WORKER_RETRY_CHECK_MS
+    std::chrono::milliseconds gauge_refresh{30000};
 };
 
 Settings settings_from_env();
@@ -42,6 +48,9 @@ private:
     bool publish(const std::vector<OutMessage>& out);
     std::unique_ptr<pg::Connection> connect_db();
     void backoff(int attempt);
+    // Retries due parked notices and refreshes the parked gauges when it is time; never throws,
+    // a database fault is logged and tried again at the next check.
+    void support_duties(std::unique_ptr<pg::Connection>& db, bool batch_touched_parking);
 
     Settings s_;
     metrics::Registry& metrics_;
@@ -50,6 +59,8 @@ private:
     std::unique_ptr<kafka::Producer> producer_;
     std::atomic<bool> running_{true};
     std::atomic<bool> ready_{false};
+    std::chrono::steady_clock::time_point next_retry_check_{};
+    std::chrono::steady_clock::time_point next_gauge_refresh_{};
 };
 
 }  // namespace ocms::worker

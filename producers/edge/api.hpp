@@ -28,6 +28,7 @@ class Registry;
 namespace ocms::edge {
 
 class CasStore;
+class OpsStore;
 class ChangeStageStore;
 class CommandGateway;
 class JobRunner;
@@ -49,6 +50,7 @@ struct Services {
     std::shared_ptr<JobRunner> jobs;   // timed jobs on demand (job_runner.hpp)
     std::shared_ptr<ChangeStageStore> stage;  // spec 003 reads and reports (change_stage_store.hpp)
     std::shared_ptr<CasStore> cas;            // spec 001 reads and log writes (cas_store.hpp)
+    std::shared_ptr<OpsStore> ops;            // the support console's data (ops_store.hpp); null: /ops/api off
     std::shared_ptr<metrics::Registry> metrics;
     Clock clock = system_clock();
 };

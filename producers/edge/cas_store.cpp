@@ -4,44 +4,17 @@
 #include "core/money.hpp"
 #include "outcome_store.hpp"
 
-#include <boost/asio/post.hpp>
+#include "pool_run.hpp"
 
 namespace ocms::edge {
 
 namespace net = boost::asio;
 
-std::string text_array_literal(const std::vector<std::string>& values) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i) out += ',';
-        out += '"';
-        for (char c : values[i]) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
-}
 
 PgCasStore::PgCasStore(const std::string& url, int connections)
     : db_(std::make_unique<pg::Pool>(with_connect_timeout(url), connections)), threads_(std::size_t(connections)) {}
 
 PgCasStore::~PgCasStore() { threads_.join(); }
-
-template <typename T, typename Work>
-void PgCasStore::run(net::any_io_executor ex, ReadCallback<T> cb, Work work) {
-    net::post(threads_, [ex, cb = std::move(cb), work = std::move(work)]() mutable {
-        ReadResult<T> out = [&]() -> ReadResult<T> {
-            try {
-                return work();
-            } catch (const std::exception& e) {
-                return std::unexpected(std::string("unexpected: ") + e.what());
-            }
-        }();
-        net::post(ex, [cb = std::move(cb), out = std::move(out)]() mutable { cb(std::move(out)); });
-    });
-}
 
 namespace {
 
@@ -61,7 +34,7 @@ std::int64_t cents_at(const pg::Result& r, int row, int col) {
 
 void PgCasStore::payment_status(std::vector<std::string> notices, net::any_io_executor ex,
                                 ReadCallback<std::vector<PaymentStatusRow>> cb) {
-    run<std::vector<PaymentStatusRow>>(ex, std::move(cb), [this, notices = std::move(notices)]()
+    run_on_pool<std::vector<PaymentStatusRow>>(threads_, ex, std::move(cb), [this, notices = std::move(notices)]()
                                            -> ReadResult<std::vector<PaymentStatusRow>> {
         auto conn = db_->acquire();
         if (!conn) return std::unexpected(pg_text(conn.error()));
@@ -72,7 +45,7 @@ void PgCasStore::payment_status(std::vector<std::string> notices, net::any_io_ex
             "v.amount_payable::text, v.amount_paid::text, v.payment_allowance_flag "
             "FROM unnest($1::text[]) WITH ORDINALITY AS q(n, i) "
             "LEFT JOIN ocms_valid_offence_notice v ON v.notice_no = q.n ORDER BY q.i",
-            {text_array_literal(notices)});
+            {pg::text_array(notices)});
         if (!r) return std::unexpected(pg_text(r.error()));
         std::vector<PaymentStatusRow> out;
         out.reserve(std::size_t(r->rows()));
@@ -112,7 +85,7 @@ void PgCasStore::payment_status(std::vector<std::string> notices, net::any_io_ex
 
 void PgCasStore::notice_update(std::vector<std::string> notices, net::any_io_executor ex,
                                ReadCallback<std::vector<NoticeUpdateRow>> cb) {
-    run<std::vector<NoticeUpdateRow>>(ex, std::move(cb), [this, notices = std::move(notices)]()
+    run_on_pool<std::vector<NoticeUpdateRow>>(threads_, ex, std::move(cb), [this, notices = std::move(notices)]()
                                           -> ReadResult<std::vector<NoticeUpdateRow>> {
         auto conn = db_->acquire();
         if (!conn) return std::unexpected(pg_text(conn.error()));
@@ -131,7 +104,7 @@ void PgCasStore::notice_update(std::vector<std::string> notices, net::any_io_exe
             "LEFT JOIN LATERAL (SELECT CASE WHEN value ~ '^[0-9]{1,4}$' THEN value::integer END AS days "
             "  FROM ocms_parameter WHERE parameter_id = 'COURT' AND code = 'PAYMENT_DUE_DAYS') d ON true "
             "ORDER BY q.i",
-            {text_array_literal(notices)});
+            {pg::text_array(notices)});
         if (!r) return std::unexpected(pg_text(r.error()));
         std::vector<NoticeUpdateRow> out;
         std::vector<bool> to_record;
@@ -172,7 +145,7 @@ void PgCasStore::notice_update(std::vector<std::string> notices, net::any_io_exe
 }
 
 void PgCasStore::dayend_window(net::any_io_executor ex, ReadCallback<std::optional<std::string>> cb) {
-    run<std::optional<std::string>>(ex, std::move(cb), [this]() -> ReadResult<std::optional<std::string>> {
+    run_on_pool<std::optional<std::string>>(threads_, ex, std::move(cb), [this]() -> ReadResult<std::optional<std::string>> {
         auto conn = db_->acquire();
         if (!conn) return std::unexpected(pg_text(conn.error()));
         auto r = (*conn)->exec("SELECT value FROM ocms_parameter WHERE parameter_id = 'CAS' AND code = 'DAYEND_WINDOW'");

@@ -67,15 +67,9 @@ public:
     void dayend_window(boost::asio::any_io_executor ex, ReadCallback<std::optional<std::string>> cb) override;
 
 private:
-    template <typename T, typename Work>
-    void run(boost::asio::any_io_executor ex, ReadCallback<T> cb, Work work);
-
     std::unique_ptr<pg::Pool> db_;
     boost::asio::thread_pool threads_;
 };
 
-// '{"N1","N2"}': a PostgreSQL text[] literal of notice numbers (for unnest($1::text[])). The
-// numbers passed the request schema (letters and digits); quotes and backslashes are escaped anyway.
-std::string text_array_literal(const std::vector<std::string>& values);
 
 }  // namespace ocms::edge

@@ -3,7 +3,7 @@
 #include "core/time.hpp"
 #include "outcome_store.hpp"
 
-#include <boost/asio/post.hpp>
+#include "pool_run.hpp"
 
 namespace ocms::edge {
 
@@ -17,20 +17,6 @@ PgChangeStageStore::PgChangeStageStore(const std::string& url, int connections,
 
 PgChangeStageStore::~PgChangeStageStore() { threads_.join(); }
 
-template <typename T, typename Work>
-void PgChangeStageStore::run(net::any_io_executor ex, ReadCallback<T> cb, Work work) {
-    net::post(threads_, [this, ex, cb = std::move(cb), work = std::move(work)]() mutable {
-        ReadResult<T> out = [&]() -> ReadResult<T> {
-            try {
-                return work();
-            } catch (const std::exception& e) {
-                return std::unexpected(std::string("unexpected: ") + e.what());
-            }
-        }();
-        net::post(ex, [cb = std::move(cb), out = std::move(out)]() mutable { cb(std::move(out)); });
-    });
-}
-
 namespace {
 
 std::string pg_text(const pg::PgError& e) { return e.sqlstate + " " + e.message; }
@@ -39,7 +25,7 @@ std::string pg_text(const pg::PgError& e) { return e.sqlstate + " " + e.message;
 
 void PgChangeStageStore::search(stage_store::SearchCriteria criteria, int limit, net::any_io_executor ex,
                                 ReadCallback<StageSearchResult> cb) {
-    run<StageSearchResult>(ex, std::move(cb), [this, criteria = std::move(criteria), limit]() -> ReadResult<StageSearchResult> {
+    run_on_pool<StageSearchResult>(threads_, ex, std::move(cb), [this, criteria = std::move(criteria), limit]() -> ReadResult<StageSearchResult> {
         auto conn = db_->acquire();
         if (!conn) return std::unexpected(pg_text(conn.error()));
         // One snapshot for the reference and the notices.
@@ -66,7 +52,7 @@ void PgChangeStageStore::search(stage_store::SearchCriteria criteria, int limit,
 
 void PgChangeStageStore::check(std::vector<std::string> notices, net::any_io_executor ex,
                                ReadCallback<StageCheckResult> cb) {
-    run<StageCheckResult>(ex, std::move(cb), [this, notices = std::move(notices)]() -> ReadResult<StageCheckResult> {
+    run_on_pool<StageCheckResult>(threads_, ex, std::move(cb), [this, notices = std::move(notices)]() -> ReadResult<StageCheckResult> {
         auto conn = db_->acquire();
         if (!conn) return std::unexpected(pg_text(conn.error()));
         if (auto b = (*conn)->command("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !b)
@@ -93,7 +79,7 @@ void PgChangeStageStore::check(std::vector<std::string> notices, net::any_io_exe
 void PgChangeStageStore::save_report(reports::ChangeStageReportMeta meta,
                                      std::vector<reports::ChangeStageReportRow> rows, net::any_io_executor ex,
                                      ReadCallback<std::string> cb) {
-    run<std::string>(ex, std::move(cb), [this, meta = std::move(meta), rows = std::move(rows)]() -> ReadResult<std::string> {
+    run_on_pool<std::string>(threads_, ex, std::move(cb), [this, meta = std::move(meta), rows = std::move(rows)]() -> ReadResult<std::string> {
         auto bytes = reports::build_change_stage_xlsx(meta, rows);
         if (!bytes) return std::unexpected("report not built: " + bytes.error());
         if (auto put = files_->put(meta.report_id, *bytes); !put) return std::unexpected("report not stored: " + put.error());
@@ -114,7 +100,7 @@ void PgChangeStageStore::save_report(reports::ChangeStageReportMeta meta,
 
 void PgChangeStageStore::list_reports(std::string start, std::string end, net::any_io_executor ex,
                                       ReadCallback<std::vector<ReportListing>> cb) {
-    run<std::vector<ReportListing>>(ex, std::move(cb), [this, start = std::move(start), end = std::move(end)]()
+    run_on_pool<std::vector<ReportListing>>(threads_, ex, std::move(cb), [this, start = std::move(start), end = std::move(end)]()
                                         -> ReadResult<std::vector<ReportListing>> {
         auto conn = db_->acquire();
         if (!conn) return std::unexpected(pg_text(conn.error()));
@@ -135,7 +121,7 @@ void PgChangeStageStore::list_reports(std::string start, std::string end, net::a
 
 void PgChangeStageStore::report_bytes(std::string report_id, net::any_io_executor ex,
                                       ReadCallback<std::optional<std::string>> cb) {
-    run<std::optional<std::string>>(ex, std::move(cb), [this, id = std::move(report_id)]() -> ReadResult<std::optional<std::string>> {
+    run_on_pool<std::optional<std::string>>(threads_, ex, std::move(cb), [this, id = std::move(report_id)]() -> ReadResult<std::optional<std::string>> {
         if (!reports::valid_report_id(id)) return std::optional<std::string>{};
         auto got = files_->get(id);
         if (!got) return std::unexpected(got.error());

@@ -73,9 +73,6 @@ public:
                       ReadCallback<std::optional<std::string>> cb) override;
 
 private:
-    template <typename T, typename Work>
-    void run(boost::asio::any_io_executor ex, ReadCallback<T> cb, Work work);
-
     std::unique_ptr<pg::Pool> db_;
     std::shared_ptr<reports::ReportStore> files_;
     boost::asio::thread_pool threads_;

@@ -10,6 +10,15 @@ namespace ocms::edge {
 
 namespace {
 
+// The console's build output (producers/edge/console, built by infra into build/console).
+std::string default_console_dir() {
+#ifdef OCMS_DEFAULT_CONSOLE_DIR
+    return OCMS_DEFAULT_CONSOLE_DIR;
+#else
+    return "build/console";
+#endif
+}
+
 // "host:port" (host may be empty for all interfaces).
 void parse_listen(const std::string& s, EdgeConfig& c) {
     auto colon = s.rfind(':');
@@ -57,6 +66,8 @@ std::shared_ptr<const EdgeConfig> load_config(const std::string& default_schemas
     c->threads = int(env_int("OCMS_EDGE_THREADS", 2));
     c->pg_url = env_required("OCMS_EDGE_PG_URL");
     c->report_dir = env_or("OCMS_REPORT_DIR", env_or("OCMS_DATA", ".data") + "/reports");
+    c->console_dir = env_or("OCMS_CONSOLE_DIR", default_console_dir());
+    c->support_pg_url = env_or("OCMS_SUPPORT_PG_URL", "");
     c->jwt_secret = read_secret_file(env_required("OCMS_JWT_SECRET_FILE"));
     c->jwt_issuer = env_or("OCMS_JWT_ISSUER", "ocms");
     if (auto f = env("OCMS_APIM_KEYS_FILE")) {

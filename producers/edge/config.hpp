@@ -27,6 +27,8 @@ struct EdgeConfig {
     std::string log_level = "info";
     int pg_pool_size = 4;
     std::string report_dir;  // OCMS_REPORT_DIR: the filesystem report store (spec 003 reports)
+    std::string console_dir;     // OCMS_CONSOLE_DIR: the built support console (GET /ops)
+    std::string support_pg_url;  // OCMS_SUPPORT_PG_URL (role ocms_support); empty: the /ops/api routes answer 500
 };
 
 // Reads and validates; throws std::runtime_error naming the bad setting. default_schemas_dir is

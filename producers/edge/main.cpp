@@ -2,6 +2,7 @@
 // read stores and the HTTP server together. Everything else lives in the ocms_edge library.
 #include "cas_store.hpp"
 #include "change_stage_store.hpp"
+#include "ops_store.hpp"
 #include "config.hpp"
 #include "core/log.hpp"
 #include "gateway.hpp"
@@ -62,6 +63,10 @@ int main() {
         svc->reads = std::make_shared<edge::PgReadStore>(cfg->pg_url, cfg->pg_pool_size);
         svc->jobs = std::make_shared<edge::PgJobRunner>(cfg->pg_url, cfg->brokers);
         svc->cas = std::make_shared<edge::PgCasStore>(cfg->pg_url, 2);
+        if (!cfg->support_pg_url.empty())
+            svc->ops = std::make_shared<edge::PgOpsStore>(cfg->support_pg_url, 2, cfg->brokers);
+        else
+            log::warn("OCMS_SUPPORT_PG_URL is not set: the support console's /ops/api routes answer 500");
         svc->stage = std::make_shared<edge::PgChangeStageStore>(
             cfg->pg_url, 2, std::make_shared<reports::FsReportStore>(cfg->report_dir));
         svc->metrics = metrics;

@@ -6,6 +6,7 @@
 #include "handlers/court_update.hpp"
 #include "handlers/plus_apply_suspension.hpp"
 #include "handlers/notice_list.hpp"
+#include "handlers/ops.hpp"
 #include "handlers/probes.hpp"
 #include "handlers/reason_list.hpp"
 #include "handlers/request_outcome.hpp"
@@ -83,6 +84,24 @@ const std::vector<Route>& routes() {
          "Invalid request. Please check and try again."},
         {verb::post, "/v1/getNoticeUpdate", {{roles::kPlus}, true}, "http/get-notice-update.request",
          EnvelopeStyle::ocms_data, &handlers::get_notice_update, false, "Invalid request. Please check and try again."},
+        // Issue 8: the support console (role OPS on every /ops/api route; the page itself is static).
+        {verb::get, "/ops", {}, "", EnvelopeStyle::ocms_data, &handlers::ops_console, false, "Invalid request", false,
+         "", true},
+        {verb::get, "/ops/{asset}", {}, "", EnvelopeStyle::ocms_data, &handlers::ops_asset, false, "Invalid request",
+         false, "", true},
+        {verb::get, "/ops/api/history/{noticeNo}", {{roles::kOps}, false}, "", EnvelopeStyle::ocms_data,
+         &handlers::ops_history},
+        {verb::get, "/ops/api/dead-letters", {{roles::kOps}, false}, "", EnvelopeStyle::ocms_data,
+         &handlers::ops_dead_letters},
+        {verb::get, "/ops/api/parked", {{roles::kOps}, false}, "", EnvelopeStyle::ocms_data, &handlers::ops_parked},
+        {verb::post, "/ops/api/parked/retry", {{roles::kOps}, false}, "http/ops-parked-retry.request",
+         EnvelopeStyle::ocms_data, &handlers::ops_parked_retry},
+        {verb::post, "/ops/api/parked/discard", {{roles::kOps}, false}, "http/ops-parked-discard.request",
+         EnvelopeStyle::ocms_data, &handlers::ops_parked_discard},
+        {verb::post, "/ops/api/redrive", {{roles::kOps}, false}, "http/ops-redrive.request", EnvelopeStyle::ocms_data,
+         &handlers::ops_redrive},
+        {verb::post, "/ops/api/replay", {{roles::kOps}, false}, "http/ops-replay.request", EnvelopeStyle::ocms_data,
+         &handlers::ops_replay},
         {verb::get, "/healthz", {}, "", EnvelopeStyle::ocms_data, &handlers::healthz, true},
         {verb::get, "/readyz", {}, "", EnvelopeStyle::ocms_data, &handlers::readyz, true},
         {verb::get, "/metrics", {}, "", EnvelopeStyle::ocms_data, &handlers::metrics, true},

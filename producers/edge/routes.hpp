@@ -48,6 +48,9 @@ struct Route {
     // The message of the 403 for a token without the role, when the spec words it
     // (spec 004 1.1: "User not authorised to revive TS-HST"); "" for the generic one.
     std::string forbidden_text = "";
+    // A static file of the support console (no data in it): served without a token; the page
+    // asks for one and sends it to the /ops/api routes, which require the role OPS.
+    bool public_asset = false;
 };
 
 const std::vector<Route>& routes();

@@ -5,11 +5,16 @@
 //       auto-revival daily at OCMS_AUTO_REVIVAL_AT (00:05) and once at start (a day missed while
 //       the scheduler was down is caught up; running twice is harmless, jobs/auto_revival.hpp);
 //       VIP refresh daily at OCMS_VIP_REFRESH_AT (01:00), and at start when the table was not
-//       refreshed since the latest scheduled time; disabled (logged once) without OCMS_CAS_VIP_URL.
+//       refreshed since the latest scheduled time; disabled (logged once) without OCMS_CAS_VIP_URL;
+//       purge daily at OCMS_PURGE_AT (02:00): inbox, audit and resolved support rows older than
+//       OCMS_RETENTION_DAYS (30); refused (error log + alert) when that is shorter than the
+//       command topics' retention (OCMS_TOPIC_RETENTION_MS, jobs/purge.hpp).
 //   ocms-scheduler run vip-refresh    run one job once, for support staff and tests:
-//   ocms-scheduler run auto-revival   exit 0 on success, 1 on failure, 2 on a usage or settings error.
+//   ocms-scheduler run auto-revival   exit 0 on success, 1 on failure, 2 on a usage or settings error
+//   ocms-scheduler run purge          (a refused purge exits 2).
 //
-// Database: role ocms_scheduler (OCMS_SCHEDULER_PG_URL): reads notices, writes ocms_vip_vehicle.
+// Database: role ocms_scheduler (OCMS_SCHEDULER_PG_URL): reads notices, writes ocms_vip_vehicle,
+// deletes what the purge purges.
 // Alerts of the VIP refresh: e-mail (OCMS_SMTP_URL, OCMS_ALERT_FROM, OCMS_ALERT_TO) and the
 // topic ocms.alert, through one MultiAlertSink.
 #include "core/config.hpp"
@@ -18,6 +23,7 @@
 #include "http/client.hpp"
 #include "jobs/alert_topic.hpp"
 #include "jobs/auto_revival.hpp"
+#include "jobs/purge.hpp"
 #include "jobs/schedule.hpp"
 #include "jobs/vip_refresh.hpp"
 
@@ -54,6 +60,9 @@ struct Settings {
     std::optional<jobs::CasVipSettings> cas;  // none: the VIP refresh is disabled
     std::chrono::milliseconds vip_lock_timeout{30'000};
     long long kafka_message_timeout_ms = 30'000;
+    std::string purge_at_text;
+    jobs::DailyAt purge_at;
+    jobs::PurgeSettings purge;
 };
 
 jobs::DailyAt daily_at(const char* name, const std::string& text) {
@@ -82,6 +91,9 @@ std::shared_ptr<const Settings> load_settings() {
     if (lock < 1) throw std::runtime_error("setting OCMS_VIP_LOCK_TIMEOUT_MS must be >= 1");
     s->vip_lock_timeout = std::chrono::milliseconds{lock};
     s->kafka_message_timeout_ms = config::env_int("OCMS_KAFKA_MESSAGE_TIMEOUT_MS", 30'000);
+    s->purge_at_text = config::env_or("OCMS_PURGE_AT", "02:00");
+    s->purge_at = daily_at("OCMS_PURGE_AT", s->purge_at_text);
+    s->purge = jobs::purge_settings_from_env();
     return s;
 }
 
@@ -197,6 +209,57 @@ private:
     std::unique_ptr<kafka::Producer> producer_;
 };
 
+// The purge, wired: the job, its progress in the log, and an alert when it refuses to run.
+class Purge {
+public:
+    explicit Purge(std::shared_ptr<const Settings> s) : s_(std::move(s)) {}
+    enum class Outcome { done, failed, refused };
+    Outcome run() {
+        if (auto why = jobs::purge_refusal(s_->purge)) return refuse(*why);
+        auto db = pg::Connection::connect(s_->pg_url);
+        if (!db) {
+            log::error("purge: database unavailable", {{"error", db.error().message}});
+            return Outcome::failed;
+        }
+        log::info("purge started", {{"retentionDays", std::to_string(s_->purge.retention_days)},
+                                    {"batch", std::to_string(s_->purge.batch)}});
+        jobs::PurgeOptions o;
+        o.stop = &g_stop;
+        auto last = std::chrono::steady_clock::now();
+        o.progress = [&last](const std::string& table, std::int64_t deleted, bool done) {
+            auto now = std::chrono::steady_clock::now();
+            if (!done && now - last < std::chrono::seconds(2)) return;
+            last = now;
+            log::info(done ? "purge: table done" : "purge: progress",
+                      {{"table", table}, {"deleted", std::to_string(deleted)}});
+        };
+        auto st = jobs::run_purge(**db, system_now(), s_->purge, o);
+        if (!st) {
+            if (st.error().refused) return refuse(st.error().message);
+            log::error("purge failed", {{"error", st.error().message}});
+            return Outcome::failed;
+        }
+        log::info("purge finished", {{"cutoff", format_offset(st->cutoff)}, {"inbox", std::to_string(st->inbox)},
+                                     {"audit", std::to_string(st->audit)},
+                                     {"deadLetters", std::to_string(st->dead_letters)},
+                                     {"parkedCommands", std::to_string(st->parked_commands)}});
+        return Outcome::done;
+    }
+
+private:
+    Outcome refuse(const std::string& why) {
+        log::error("purge refused", {{"error", why}});
+        http::Alert a;
+        a.api_name = "OCMS-PURGE";
+        a.endpoint = "ocms-scheduler purge";
+        a.error = "purge refused: " + why;
+        a.timestamp = system_now();
+        make_alert_sink(*s_)->alert(a);
+        return Outcome::refused;
+    }
+    std::shared_ptr<const Settings> s_;
+};
+
 int run_one(const std::string& job) {
     auto s = load_settings();
     if (job == "vip-refresh") {
@@ -211,7 +274,15 @@ int run_one(const std::string& job) {
         AutoRevival ar(s);
         return ar.run_once() ? kExitOk : kExitFailed;
     }
-    std::cerr << "unknown job: " << job << " (vip-refresh, auto-revival)\n";
+    if (job == "purge") {
+        Purge purge(s);
+        switch (purge.run()) {
+            case Purge::Outcome::done: return kExitOk;
+            case Purge::Outcome::failed: return kExitFailed;
+            case Purge::Outcome::refused: return kExitUsage;
+        }
+    }
+    std::cerr << "unknown job: " << job << " (vip-refresh, auto-revival, purge)\n";
     return kExitUsage;
 }
 
@@ -232,8 +303,14 @@ int run_daemon() {
     std::vector<Scheduled> jobs_list;
     jobs_list.push_back({"auto-revival", s->auto_revival_at, [&] { auto_revival.run(); }, {}});
     if (vip) jobs_list.push_back({"vip-refresh", s->vip_at, [&] { vip->run(); }, {}});
+    Purge purge(s);
+    jobs_list.push_back({"purge", s->purge_at, [&] { purge.run(); }, {}});
+    if (auto why = jobs::purge_refusal(s->purge))
+        log::warn("the daily purge will refuse to run", {{"at", s->purge_at_text}, {"error", *why}});
     log::info("scheduler started", {{"autoRevivalAt", s->auto_revival_at_text},
-                                    {"vipRefreshAt", vip ? s->vip_at_text : "disabled"}});
+                                    {"vipRefreshAt", vip ? s->vip_at_text : "disabled"},
+                                    {"purgeAt", s->purge_at_text},
+                                    {"retentionDays", std::to_string(s->purge.retention_days)}});
 
     auto_revival.run();
     if (vip && !g_stop && vip->due_at_start()) vip->run();
@@ -257,10 +334,11 @@ int run_daemon() {
 }
 
 void usage(std::ostream& out) {
-    out << "usage: ocms-scheduler                  run the daily jobs (auto-revival, vip-refresh)\n"
+    out << "usage: ocms-scheduler                  run the daily jobs (auto-revival, vip-refresh, purge)\n"
            "       ocms-scheduler run vip-refresh  refresh ocms_vip_vehicle from CAS once\n"
            "       ocms-scheduler run auto-revival run the auto-revival once\n"
-           "exit status of run: 0 success, 1 the job failed, 2 usage or settings error\n";
+           "       ocms-scheduler run purge        purge what is older than OCMS_RETENTION_DAYS once\n"
+           "exit status of run: 0 success, 1 the job failed, 2 usage or settings error (or a refused purge)\n";
 }
 
 }  // namespace

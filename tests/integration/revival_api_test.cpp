@@ -507,8 +507,10 @@ TEST(RevivalApi, MissingOrCorruptNextProcessingDateIs4005) {
 
 // "Generic internal error during revival": a real database fault while writing the revival
 // (a trigger on the record's update) answers OCMS-5000 for that notice only, changes nothing of
-// it, and dead-letters the command with the reason; the other notice of the request revives.
-TEST(RevivalApi, DatabaseFaultIs5000BackendErrorAndDeadLettered) {
+// it, and parks the command with the reason (not the dead-letter topic: that is for poison
+// messages, issue 8); the other notice of the request revives. After the fix, a retry requested
+// by support revives it.
+TEST(RevivalApi, DatabaseFaultIs5000BackendErrorAndParked) {
     auto good = make_notices(1, "RD1")[0];
     auto faulted = make_notices(1, "RD1")[0];
     suspend(good, "TS", "ACR");
@@ -540,17 +542,38 @@ TEST(RevivalApi, DatabaseFaultIs5000BackendErrorAndDeadLettered) {
     EXPECT_EQ(a.errors, 1);
     expect_revived(good, "MAN", "JOHNLEE", "revival api test");
     EXPECT_EQ(state_of(faulted), before);  // the VON update before the failing one rolled back too
-    bool dead = scan_topic(
-        messages::kTopicDlq, dlq_from,
-        [&](const kafka::Message& m) {
-            if (m.key() != faulted) return false;
-            auto doc = json::parse(m.value());
-            return doc && json::get_string(*doc, "reason").value_or("") == "database" &&
-                   std::string(json::get_string(*doc, "error").value_or("")).find("injected revival fault") !=
-                       std::string::npos;
+
+    auto db = readonly_db();
+    std::string reason = text("SELECT reason FROM ocms_parked_notice WHERE notice_no = $1", {faulted});
+    EXPECT_NE(reason.find("injected revival fault"), std::string::npos) << "not parked: " << reason;
+    std::string first = text("SELECT first_command_id FROM ocms_parked_notice WHERE notice_no = $1", {faulted});
+    ASSERT_FALSE(first.empty()) << faulted << " is not parked";
+    EXPECT_EQ(text("SELECT status || ' ' || command_type FROM ocms_parked_command WHERE command_id = $1", {first}),
+              "PARKED revival.apply");
+    EXPECT_EQ(text("SELECT outcome || ' ' || app_code FROM ocms_command_audit WHERE command_id = $1", {first}),
+              "parked OCMS-5000");
+    // Not on the dead-letter topic (it would have been published with the reply, so a short scan is enough).
+    EXPECT_FALSE(scan_topic(messages::kTopicDlq, dlq_from, [&](const kafka::Message& m) { return m.key() == faulted; },
+                            3s))
+        << faulted << " was dead-lettered; a database fault parks it";
+
+    // The trigger is gone: support asks for a retry, the worker revives the notice.
+    auto support = pg::Connection::connect(env("OCMS_SUPPORT_PG_URL"));
+    ASSERT_TRUE(support) << support.error().message;
+    auto asked = (*support)->exec(
+        "UPDATE ocms_parked_notice SET retry_requested_at = now(), retry_requested_by = 'revival-api-test', "
+        "retry_reason = 'trigger dropped' WHERE notice_no = $1",
+        {faulted});
+    ASSERT_TRUE(asked) << asked.error().message;
+    EXPECT_TRUE(eventually(
+        [&] {
+            return scalar(*db, "SELECT count(*) FROM ocms_parked_notice WHERE notice_no = $1", {faulted}) == 0 &&
+                   scalar(*db, "SELECT count(*) FROM ocms_command_inbox WHERE command_id = $1 AND app_code = 'OCMS-2000'",
+                          {first}) == 1;
         },
-        30s);
-    EXPECT_TRUE(dead) << "no dead letter for " << faulted;
+        30s))
+        << "the retry did not revive " << faulted;
+    expect_revived(faulted, "MAN", "JOHNLEE", "revival api test");
 }
 
 }  // namespace

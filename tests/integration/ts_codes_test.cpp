@@ -504,40 +504,22 @@ private:
     bool created_function_ = false;
 };
 
-// The dead letters on ocms.dlq since `from` with key notice, as (reason, error, commandId).
-struct DeadLetter {
-    std::string reason, error, command_id, original_notice;
-};
-std::optional<DeadLetter> dead_letter_of(const std::map<int, long long>& from, const std::string& notice) {
-    std::optional<DeadLetter> out;
-    scan_topic(
-        messages::kTopicDlq, from,
-        [&](const kafka::Message& m) {
-            if (m.key() != notice) return false;
-            auto doc = json::parse(m.value());
-            if (!doc) return false;
-            DeadLetter d;
-            d.reason = std::string(json::get_string(*doc, "reason").value_or(""));
-            d.error = std::string(json::get_string(*doc, "error").value_or(""));
-            d.command_id = std::string(json::get_string(*doc, "commandId").value_or(""));
-            if (auto orig = messages::original_bytes(*doc))
-                if (auto o = json::parse(*orig))
-                    if (const auto* p = json::get_object(*o, "payload"))
-                        d.original_notice = std::string(json::get_string(*p, "noticeNo").value_or(""));
-            out = d;
-            return true;
-        },
-        30s);
-    return out;
+// Whether ocms.dlq has a message with key notice since `from`. The worker publishes a dead letter
+// together with the reply and waits for both acks, so once the reply came back a few seconds
+// of scanning are enough.
+bool on_dlq(const std::map<int, long long>& from, const std::string& notice) {
+    return scan_topic(messages::kTopicDlq, from, [&](const kafka::Message& m) { return m.key() == notice; }, 3s);
 }
 
-TEST(TsCodes, SystemError4007ForADatabaseFaultAndItsDeadLetter) {
+// A permanent database fault parks the command (and its notice) instead of dead-lettering it
+// (issue 8): the caller still gets OCMS-4007; support retries after the fix and the worker
+// applies it.
+TEST(TsCodes, SystemError4007ForADatabaseFaultParksTheNotice) {
     auto good = make_notices(1, "RD1")[0];
     auto faulted = make_notices(1, "RD1")[0];
     auto faulted_plus = make_notices(1, "RD1")[0];
     auto s_good = state_of(good), s_faulted = state_of(faulted), s_plus = state_of(faulted_plus);
     auto dlq_from = high_watermarks(messages::kTopicDlq);
-    const TimePoint started = system_now();
     auto db = readonly_db();
     long long inbox_before = scalar(*db, "SELECT count(*) FROM ocms_command_inbox WHERE notice_no IN ($1, $2)",
                                     {faulted, faulted_plus});
@@ -558,34 +540,40 @@ TEST(TsCodes, SystemError4007ForADatabaseFaultAndItsDeadLetter) {
     EXPECT_EQ(state_of(faulted), s_faulted);
     EXPECT_EQ(state_of(faulted_plus), s_plus);
     EXPECT_NE(state_of(good), s_good);
-    // Dead-lettered with the reason, so a redrive after the fix applies it: no inbox row.
+    // Parked with the reason, so a retry after the fix applies it: no inbox row, not on ocms.dlq.
     EXPECT_EQ(scalar(*db, "SELECT count(*) FROM ocms_command_inbox WHERE notice_no IN ($1, $2)", {faulted, faulted_plus}),
               inbox_before);
-    std::vector<std::string> dead_ids;
     for (const auto& n : {faulted, faulted_plus}) {
-        auto d = dead_letter_of(dlq_from, n);
-        ASSERT_TRUE(d) << "no dead letter for " << n << " on " << messages::kTopicDlq;
-        EXPECT_EQ(d->reason, "database");
-        EXPECT_NE(d->error.find("P0001"), std::string::npos) << d->error;
-        EXPECT_NE(d->error.find("injected fault for " + n), std::string::npos) << d->error;
-        ASSERT_FALSE(d->command_id.empty());
-        EXPECT_EQ(d->original_notice, n);
-        dead_ids.push_back(d->command_id);
+        std::string reason = text(*db, "SELECT reason FROM ocms_parked_notice WHERE notice_no = $1", {n});
+        EXPECT_NE(reason.find("P0001"), std::string::npos) << n << ": " << reason;
+        EXPECT_NE(reason.find("injected fault for " + n), std::string::npos) << reason;
+        std::string first = text(*db, "SELECT first_command_id FROM ocms_parked_notice WHERE notice_no = $1", {n});
+        ASSERT_FALSE(first.empty()) << n << " is not parked";
+        EXPECT_EQ(text(*db, "SELECT status || ' ' || reason FROM ocms_parked_command WHERE command_id = $1", {first}),
+                  "PARKED " + reason);
+        EXPECT_EQ(text(*db, "SELECT outcome || ' ' || app_code FROM ocms_command_audit WHERE command_id = $1", {first}),
+                  "parked OCMS-4007");
+        EXPECT_FALSE(on_dlq(dlq_from, n)) << n << " was dead-lettered; a database fault parks it";
     }
-    // The fault is gone: support redrives the two dead letters (the documented recovery, and it
-    // leaves no valid command un-applied on the topic for a later whole-topic replay to apply).
-    auto out = sh_output("\"$OCMS_BIN/ocms-replay\" redrive --key " + faulted + " --key " + faulted_plus +
-                         " --from-time " + format_offset(started - std::chrono::minutes{1}) +
-                         " --operator ts-codes-test --reason 'injected fault removed' 2>&1");
-    EXPECT_NE(out.find("failed 0"), std::string::npos) << out;
-    for (const auto& id : dead_ids)
+    // The fault is gone: support asks for a retry (as the role ocms_support), the worker applies
+    // the parked commands within seconds and unparks the notices.
+    auto support = pg::Connection::connect(env("OCMS_SUPPORT_PG_URL"));
+    ASSERT_TRUE(support) << support.error().message;
+    auto asked = (*support)->exec(
+        "UPDATE ocms_parked_notice SET retry_requested_at = now(), retry_requested_by = 'ts-codes-test', "
+        "retry_reason = 'injected fault removed' WHERE notice_no IN ($1, $2)",
+        {faulted, faulted_plus});
+    ASSERT_TRUE(asked) << asked.error().message;
+    EXPECT_EQ(asked->affected(), "2");
+    for (const auto& n : {faulted, faulted_plus})
         EXPECT_TRUE(eventually(
             [&] {
-                return scalar(*db, "SELECT count(*) FROM ocms_command_inbox WHERE command_id = $1 AND app_code = 'OCMS-2000'",
-                              {id}) == 1;
+                return scalar(*db, "SELECT count(*) FROM ocms_command_inbox WHERE notice_no = $1 AND app_code = 'OCMS-2000'",
+                              {n}) == 1 &&
+                       scalar(*db, "SELECT count(*) FROM ocms_parked_notice WHERE notice_no = $1", {n}) == 0;
             },
-            60s))
-            << "the redriven command " << id << " was not applied";
+            30s))
+            << "the parked command of " << n << " was not applied by the retry";
     EXPECT_EQ(records_of(faulted), 1);
     EXPECT_EQ(records_of(faulted_plus), 1);
 }

@@ -76,8 +76,9 @@ TEST(RouteTable, BusinessRoutesNeedAuthAndProbesDoNot) {
             EXPECT_TRUE(r.auth.required()) << r.path;
             EXPECT_EQ(r.method, boost::beast::http::verb::post) << r.path << ": spec 002 section 6.1, POST only";
         }
-        if (r.probe) {
+        if (r.probe || r.public_asset) {
             EXPECT_FALSE(r.auth.required()) << r.path;
+            EXPECT_TRUE(r.body_schema.empty()) << r.path;
         } else {
             EXPECT_TRUE(r.auth.required()) << r.path;
         }
