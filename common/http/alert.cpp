@@ -34,6 +34,7 @@ std::string redact_url(std::string_view url) {
 }
 
 std::string format_alert_subject(const Alert& a) {
+    if (!a.subject.empty()) return "[OCMS-ALERT] " + one_line(a.subject);
     return "[OCMS-ALERT] External API Connection Failed - " + one_line(a.api_name);
 }
 
@@ -43,7 +44,7 @@ std::string format_alert_body(const Alert& a) {
     b += "Error: " + one_line(a.error) + "\n";
     b += "Timestamp: " + format_local(a.timestamp) + "+08:00\n";
     b += "Retry Count: " + std::to_string(a.retry_count) + "\n";
-    b += "Action Required: Check external system connectivity\n";
+    b += "Action Required: " + (a.action.empty() ? std::string("Check external system connectivity") : one_line(a.action)) + "\n";
     return b;
 }
 

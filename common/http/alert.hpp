@@ -21,9 +21,13 @@ struct Alert {
     std::string error;     // the last cause
     TimePoint timestamp;
     int retry_count = 0;  // retries after the first attempt (spec 002: 3 for the external policy)
+    // An alert that is not about an outbound call (the purge job refusing unsafe settings) names
+    // its own subject and action; "" keeps the spec's outbound-call wording.
+    std::string subject = "";
+    std::string action = "";
 };
 
-// "[OCMS-ALERT] External API Connection Failed - CAS"
+// "[OCMS-ALERT] External API Connection Failed - CAS", or "[OCMS-ALERT] " + a.subject when set
 std::string format_alert_subject(const Alert& a);
 // The spec's lines, '\n'-separated, ending with a newline:
 //   API: https://cas.example/getVipVehicles

@@ -254,6 +254,8 @@ private:
         a.endpoint = "ocms-scheduler purge";
         a.error = "purge refused: " + why;
         a.timestamp = system_now();
+        a.subject = "Purge refused - OCMS-PURGE";
+        a.action = "Set OCMS_RETENTION_DAYS to at least the command topics' retention";
         make_alert_sink(*s_)->alert(a);
         return Outcome::refused;
     }

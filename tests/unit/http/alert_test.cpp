@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <stdexcept>
 
 namespace ocms::http {
@@ -25,6 +27,17 @@ TEST(AlertFormat, SubjectAndBodyAsSpec) {
               "Timestamp: 2025-04-12T19:00:02+08:00\n"
               "Retry Count: 3\n"
               "Action Required: Check external system connectivity\n");
+}
+
+TEST(AlertFormat, AnAlertThatIsNotAnOutboundCallNamesItsOwnSubjectAndAction) {
+    Alert a = sample();
+    a.subject = "Purge refused - OCMS-PURGE";
+    a.action = "Set OCMS_RETENTION_DAYS\r\nBcc: x";
+    EXPECT_EQ(format_alert_subject(a), "[OCMS-ALERT] Purge refused - OCMS-PURGE");
+    auto body = format_alert_body(a);
+    EXPECT_NE(body.find("Action Required: Set OCMS_RETENTION_DAYS"), std::string::npos) << body;
+    EXPECT_EQ(std::count(body.begin(), body.end(), '\n'), 5) << body;  // the action stays on its line
+    EXPECT_EQ(body.find("\r"), std::string::npos) << body;
 }
 
 TEST(AlertFormat, NoHeaderOrLineInjection) {
