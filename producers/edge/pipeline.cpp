@@ -33,6 +33,18 @@ std::optional<std::string> match_path(std::string_view pattern, std::string_view
     return std::nullopt;
 }
 
+std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+    while (!query.empty()) {
+        auto amp = query.find('&');
+        auto part = query.substr(0, amp);
+        auto eq = part.find('=');
+        if (part.substr(0, eq) == name) return std::string(eq == std::string_view::npos ? "" : part.substr(eq + 1));
+        if (amp == std::string_view::npos) break;
+        query.remove_prefix(amp + 1);
+    }
+    return std::nullopt;
+}
+
 namespace {
 
 const char* kRequestIdHeader = "X-Request-Id";

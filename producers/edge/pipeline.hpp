@@ -36,4 +36,8 @@ RequestId request_id_of(std::string_view header);
 // otherwise.
 std::optional<std::string> match_path(std::string_view pattern, std::string_view path);
 
+// The value of one parameter of a raw query string ("a=1&b=2"; no percent-decoding: the routes
+// that read one take dates and codes); "" for "b" or "b="; nullopt when absent.
+std::optional<std::string> query_param(std::string_view query, std::string_view name);
+
 }  // namespace ocms::edge

@@ -1,5 +1,7 @@
 #include "change_stage.hpp"
 
+#include "../pipeline.hpp"
+
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "domain/stage.hpp"
@@ -110,19 +112,6 @@ std::optional<std::chrono::year_month_day> parse_day(std::string_view s) {
     std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
     if (!ymd.ok()) return std::nullopt;
     return ymd;
-}
-
-// The value of one query parameter (no percent-decoding: dates need none); nullopt when absent.
-std::optional<std::string> query_param(std::string_view query, std::string_view name) {
-    while (!query.empty()) {
-        auto amp = query.find('&');
-        auto part = query.substr(0, amp);
-        auto eq = part.find('=');
-        if (part.substr(0, eq) == name) return std::string(eq == std::string_view::npos ? "" : part.substr(eq + 1));
-        if (amp == std::string_view::npos) break;
-        query.remove_prefix(amp + 1);
-    }
-    return std::nullopt;
 }
 
 void write_outcome(json::Writer& w, const NoticeOutcome& o, bool with_toppan) {

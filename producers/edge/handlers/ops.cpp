@@ -1,5 +1,7 @@
 #include "ops.hpp"
 
+#include "../pipeline.hpp"
+
 #include "core/log.hpp"
 #include "core/time.hpp"
 
@@ -104,17 +106,6 @@ void serve_file(const std::shared_ptr<Exchange>& ex, const std::string& name, Ha
     done(std::move(ok));
 }
 
-std::string query_value(std::string_view query, std::string_view name) {
-    while (!query.empty()) {
-        auto amp = query.find('&');
-        auto part = query.substr(0, amp);
-        auto eq = part.find('=');
-        if (part.substr(0, eq) == name && eq != std::string_view::npos) return std::string(part.substr(eq + 1));
-        if (amp == std::string_view::npos) break;
-        query.remove_prefix(amp + 1);
-    }
-    return "";
-}
 
 }  // namespace
 
@@ -138,7 +129,7 @@ void ops_history(std::shared_ptr<Exchange> ex, const json::Value*, HandlerDone d
 
 void ops_dead_letters(std::shared_ptr<Exchange> ex, const json::Value*, HandlerDone done) {
     if (!have_store(ex, done)) return;
-    std::string status = query_value(ex->query, "status");
+    std::string status = query_param(ex->query, "status").value_or("");
     if (status.empty()) status = "OPEN";
     if (status != "OPEN" && status != "REDRIVEN" && status != "DISCARDED" && status != "ALL")
         return done(std::unexpected(ApiError{ErrorKind::bad_request, "status is OPEN, REDRIVEN, DISCARDED or ALL"}));
