@@ -154,7 +154,8 @@ build_cpp() {
     cmake -S "$OCMS_REPO" -B "$OCMS_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
   fi
   log "building (cmake --build build) ..."
-  cmake --build "$OCMS_BUILD"
+  # one build at a time in a build directory (two ninjas at once corrupt .ninja_deps)
+  flock "$OCMS_BUILD/.build.lock" cmake --build "$OCMS_BUILD"
 }
 
 # ---------------------------------------------------------------- secrets
