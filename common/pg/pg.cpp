@@ -47,6 +47,13 @@ PgError error_of(PGconn* c, PGresult* r) {
 }  // namespace
 
 std::expected<Result, PgError> Connection::exec(std::string_view sql, const Params& params) {
+    if (auto_prepare_) {
+        std::string text(sql);
+        auto it = auto_names_.find(text);
+        if (it == auto_names_.end() && auto_names_.size() < kMaxAutoPrepared)
+            it = auto_names_.emplace(text, "ocms_auto_" + std::to_string(auto_names_.size())).first;
+        if (it != auto_names_.end()) return exec_prepared(it->second, it->first, params);
+    }
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -65,6 +66,12 @@ public:
     // hot path (about half the server time of a short statement, measured). One name, one sql.
     std::expected<Result, PgError> exec_prepared(const std::string& name, std::string_view sql,
                                                  const Params& params = {});
+    // From now on exec() prepares each distinct SQL text once on this connection and runs it
+    // prepared (the worker: every statement of a command runs thousands of times a minute; parse
+    // and plan were about half of a short statement's server time). At most kMaxAutoPrepared
+    // texts; later ones run unprepared, so SQL text built at run time cannot grow the server's memory.
+    void auto_prepare(bool on) { auto_prepare_ = on; }
+    static constexpr std::size_t kMaxAutoPrepared = 256;
     // Runs statements without parameters and results (BEGIN, COMMIT, SAVEPOINT ...).
     std::expected<void, PgError> command(const char* sql);
     bool ok() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
@@ -74,6 +81,8 @@ private:
     explicit Connection(PGconn* c) : conn_(c, &PQfinish) {}
     std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
     std::unordered_set<std::string> prepared_;  // statement names prepared on this connection
+    bool auto_prepare_ = false;
+    std::unordered_map<std::string, std::string> auto_names_;  // SQL text -> its statement name
 };
 
 // A fixed-size pool for the edge's reads. acquire() blocks until a connection is free and

@@ -20,6 +20,7 @@ Settings settings_from_env() {
     s.pg_url = config::env_required("OCMS_WORKER_PG_URL");
     s.schemas_dir = config::env_required("OCMS_SCHEMAS_DIR");
     s.batch_max = int(std::clamp<long long>(config::env_int("OCMS_WORKER_BATCH", s.batch_max), 1, 5000));
+    s.threads = int(std::clamp<long long>(config::env_int("OCMS_WORKER_THREADS", s.threads), 1, 64));
     s.message_timeout_ms = int(config::env_int("OCMS_KAFKA_MESSAGE_TIMEOUT_MS", s.message_timeout_ms));
     s.retry_check = std::chrono::milliseconds(
         std::clamp<long long>(config::env_int("OCMS_WORKER_RETRY_CHECK_MS", s.retry_check.count()), 100, 60000));
@@ -40,7 +41,10 @@ void Worker::backoff(int attempt) {
 std::unique_ptr<pg::Connection> Worker::connect_db() {
     for (int attempt = 0; running_; ++attempt) {
         auto c = pg::Connection::connect(s_.pg_url);
-        if (c) return std::move(*c);
+        if (c) {
+            (*c)->auto_prepare(true);  // a few dozen fixed statements, each run once per command
+            return std::move(*c);
+        }
         log::warn("database unavailable, retrying", {{"error", c.error().message}});
         metrics_.counter("ocms_worker_db_retries_total", "Database faults retried by the worker").inc();
         backoff(attempt);
@@ -93,6 +97,7 @@ void Worker::support_duties(std::unique_ptr<pg::Connection>& db, bool batch_touc
         auto c = pg::Connection::connect(s_.pg_url);
         if (!c) return;
         db = std::move(*c);
+        db->auto_prepare(true);
     }
     if (retry_due) {
         auto rr = processor_.retry_parked(*db);
@@ -133,11 +138,13 @@ int Worker::run() {
         return 2;
     }
     auto db = connect_db();
-    auto& lag_gauge = metrics_.gauge("ocms_consumer_lag", "Messages on the assigned partitions not yet committed");
+    auto& lag_gauge = metrics_.gauge("ocms_consumer_lag", "Messages on the assigned partitions not yet committed",
+                                     "thread=\"" + std::to_string(s_.index) + "\"");
     auto& batch_hist = metrics_.histogram("ocms_worker_batch_seconds", "Time to apply and publish one batch");
     auto& batch_size = metrics_.histogram("ocms_worker_batch_size", "Commands per batch",
                                           "", {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000});
-    log::info("worker started", {{"group", s_.group_id}, {"brokers", s_.brokers}});
+    log::info("worker started",
+              {{"group", s_.group_id}, {"brokers", s_.brokers}, {"thread", std::to_string(s_.index)}});
     auto last_lag = std::chrono::steady_clock::now() - 10s;
 
     while (running_) {

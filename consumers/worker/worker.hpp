@@ -9,7 +9,9 @@
 // batch that parked, queued or retried, and every gauge_refresh).
 //
 // Threading: run() owns the consumer, the producer and the database connection on the calling
-// thread. stop() may be called from any thread (signal handler thread).
+// thread; a process runs Settings::threads Workers, one per thread, members of one consumer group
+// (a notice's commands share a partition, so one thread applies them in order). stop() may be
+// called from any thread (signal handler thread).
 #include "kafka/kafka.hpp"
 #include "metrics/metrics.hpp"
 #include "processor.hpp"
@@ -27,6 +29,10 @@ struct Settings {
     std::string pg_url;
     std::string schemas_dir;
     int batch_max = 200;
+    // Consumer threads in the process (OCMS_WORKER_THREADS): each its own consumer in the group,
+    // producer and database connection, so one thread's round trips to PostgreSQL overlap another's.
+    int threads = 3;
+    int index = 0;  // this thread's number: the label of its per-thread metrics
     int message_timeout_ms = 5000;
     std::chrono::milliseconds backoff_initial{100};
     std::chrono::milliseconds backoff_max{10000};

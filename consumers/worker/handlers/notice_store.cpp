@@ -23,11 +23,14 @@ std::vector<Stage> parse_text_array(std::string_view s) {
 std::string audit_user(const std::string& source) { return source == "PLUS" ? "ocmsez_app_conn" : "ocmsiz_app_conn"; }
 
 Db<std::optional<domain::NoticeState>> lock_notice(pg::Connection& db, const NoticeNo& notice) {
+    // One round trip: the row, locked, and the reason of its latest suspension record.
     auto von = db.exec(
-        "SELECT last_processing_stage, suspension_type, "
-        "(extract(epoch FROM due_date_of_revival) * 1000000)::bigint, "
-        "(coalesce(amount_payable, 0) * 100)::bigint, (coalesce(amount_paid, 0) * 100)::bigint, payment_status "
-        "FROM ocms_valid_offence_notice WHERE notice_no = $1 FOR UPDATE",
+        "SELECT v.last_processing_stage, v.suspension_type, "
+        "(extract(epoch FROM v.due_date_of_revival) * 1000000)::bigint, "
+        "(coalesce(v.amount_payable, 0) * 100)::bigint, (coalesce(v.amount_paid, 0) * 100)::bigint, v.payment_status, "
+        "(SELECT s.reason_of_suspension FROM ocms_suspended_notice s WHERE s.notice_no = v.notice_no "
+        "ORDER BY s.sr_no DESC LIMIT 1) "
+        "FROM ocms_valid_offence_notice v WHERE v.notice_no = $1 FOR UPDATE OF v",
         {notice.value()});
     if (!von) return std::unexpected(von.error());
     if (von->rows() != 1) return std::optional<domain::NoticeState>{};
@@ -39,11 +42,7 @@ Db<std::optional<domain::NoticeState>> lock_notice(pg::Connection& db, const Not
     s.amount_payable_cents = von->get_int(0, 3);
     s.amount_paid_cents = von->get_int(0, 4);
     s.payment_status = von->opt(0, 5);
-    auto latest = db.exec(
-        "SELECT reason_of_suspension FROM ocms_suspended_notice WHERE notice_no = $1 ORDER BY sr_no DESC LIMIT 1",
-        {notice.value()});
-    if (!latest) return std::unexpected(latest.error());
-    if (latest->rows() == 1 && !latest->is_null(0, 0)) s.reason_of_suspension = ReasonCode(std::string(latest->get(0, 0)));
+    if (!von->is_null(0, 6)) s.reason_of_suspension = ReasonCode(std::string(von->get(0, 6)));
     return std::optional<domain::NoticeState>(std::move(s));
 }
 
@@ -80,26 +79,21 @@ Db<long long> write_ts(pg::Connection& db, const domain::ApplyTs& cmd, const dom
     const std::string due = format_offset(e.due_date_of_revival);
     const std::string when = format_offset(e.date_of_suspension);
     const std::string at = format_offset(now);
-    auto upd = db.exec(
-        "UPDATE ocms_valid_offence_notice SET suspension_type = $2, due_date_of_revival = $3::timestamptz, "
-        "is_sync = 'N', upd_date = $4::timestamptz, upd_user_id = $5 WHERE notice_no = $1",
-        {notice, cmd.suspension_type, due, at, user});
-    if (!upd) return std::unexpected(upd.error());
     pg::Param remarks = cmd.remarks ? pg::Param(*cmd.remarks) : std::nullopt;
+    // One statement, one round trip: VON, the internet-zone copy, and the suspension record.
     auto ins = db.exec(
+        "WITH von AS (UPDATE ocms_valid_offence_notice SET suspension_type = $2, due_date_of_revival = $3::timestamptz, "
+        "is_sync = 'N', upd_date = $4::timestamptz, upd_user_id = $5 WHERE notice_no = $1), "
+        "ez AS (UPDATE eocms_valid_offence_notice SET suspension_type = $2, due_date_of_revival = $3::timestamptz, "
+        "upd_date = $4::timestamptz, upd_user_id = 'ocmsez_app_conn' WHERE notice_no = $1) "
         "INSERT INTO ocms_suspended_notice (notice_no, sr_no, suspension_source, suspension_type, "
         "reason_of_suspension, officer_authorising_suspension, due_date_of_revival, suspension_remarks, "
         "date_of_suspension, cre_date, cre_user_id, process_indicator) "
-        "VALUES ($1, nextval('ocms_suspended_notice_sr_no_seq'), $2, $3, $4, $5, $6::timestamptz, $7, "
-        "$8::timestamptz, $9::timestamptz, $10, $11) RETURNING sr_no",
-        {notice, e.recorded_source, cmd.suspension_type, cmd.reason.value(), cmd.officer, due, remarks, when, at, user,
+        "VALUES ($1, nextval('ocms_suspended_notice_sr_no_seq'), $6, $2, $7, $8, $3::timestamptz, $9, "
+        "$10::timestamptz, $4::timestamptz, $5, $11) RETURNING sr_no",
+        {notice, cmd.suspension_type, due, at, user, e.recorded_source, cmd.reason.value(), cmd.officer, remarks, when,
          std::string(cmd.source == "OCMS" ? "auto" : "manual")});
     if (!ins) return std::unexpected(ins.error());
-    auto mirror = db.exec(
-        "UPDATE eocms_valid_offence_notice SET suspension_type = $2, due_date_of_revival = $3::timestamptz, "
-        "upd_date = $4::timestamptz, upd_user_id = 'ocmsez_app_conn' WHERE notice_no = $1",
-        {notice, cmd.suspension_type, due, at});
-    if (!mirror) return std::unexpected(mirror.error());
     return ins->get_int(0, 0);
 }
 

@@ -1,0 +1,371 @@
+// ocms-loadgen: an open-loop HTTP load generator for infra/bench (Boost.Beast, one thread).
+//
+// Requests are due at a fixed rate (--rate per second) from the start; each is sent on the first
+// idle keep-alive connection (--connections). Latency runs from the moment a request was due,
+// not from when a connection was free, so a server that falls behind shows it in the figures
+// (no coordinated omission). --rate 0 runs closed-loop: every connection sends again as soon
+// as it has its answer.
+//
+// The body is --body with "{notices}" replaced by a JSON array of --per-request notice numbers,
+// --prefix followed by a zero-padded counter from --start (each notice used once per run).
+// Answers are counted by HTTP status, and when the body has the batch fields of spec 002
+// (successCount / errorCount / pendingCount), by notice.
+//
+// Prints one JSON object on stdout (figures) and progress on stderr every second.
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+    std::string host = "127.0.0.1";
+    std::string port = "8080";
+    std::string path = "/v1/staff-apply-suspension";
+    std::string method = "POST";
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body = "{}";
+    double rate = 100;        // requests per second; 0: closed loop
+    double duration = 10;     // seconds of measured load
+    double warmup = 0;        // seconds of load before measuring
+    int connections = 16;
+    int per_request = 10;
+    std::string prefix = "BN";
+    long long start = 0;
+    int digits = 8;
+};
+
+[[noreturn]] void usage(const std::string& why) {
+    std::cerr << "ocms-loadgen: " << why << "\n"
+              << "usage: ocms-loadgen --url http://HOST:PORT/PATH [--method POST] [--header 'K: V']... [--body JSON]\n"
+                 "                    [--rate R] [--duration S] [--warmup S] [--connections C]\n"
+                 "                    [--per-request N] [--prefix P] [--start N] [--digits D]\n";
+    std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc) usage(a + " needs a value");
+            return argv[++i];
+        };
+        if (a == "--url") {
+            std::string u = next();
+            if (u.rfind("http://", 0) != 0) usage("only http:// URLs");
+            u = u.substr(7);
+            auto slash = u.find('/');
+            std::string hostport = u.substr(0, slash);
+            o.path = slash == std::string::npos ? "/" : u.substr(slash);
+            auto colon = hostport.find(':');
+            o.host = hostport.substr(0, colon);
+            o.port = colon == std::string::npos ? "80" : hostport.substr(colon + 1);
+        } else if (a == "--method") o.method = next();
+        else if (a == "--header") {
+            std::string h = next();
+            auto c = h.find(':');
+            if (c == std::string::npos) usage("--header needs 'Name: value'");
+            std::string v = h.substr(c + 1);
+            while (!v.empty() && v.front() == ' ') v.erase(0, 1);
+            o.headers.emplace_back(h.substr(0, c), v);
+        } else if (a == "--body") o.body = next();
+        else if (a == "--rate") o.rate = std::stod(next());
+        else if (a == "--duration") o.duration = std::stod(next());
+        else if (a == "--warmup") o.warmup = std::stod(next());
+        else if (a == "--connections") o.connections = std::stoi(next());
+        else if (a == "--per-request") o.per_request = std::stoi(next());
+        else if (a == "--prefix") o.prefix = next();
+        else if (a == "--start") o.start = std::stoll(next());
+        else if (a == "--digits") o.digits = std::stoi(next());
+        else usage("unknown argument " + a);
+    }
+    if (o.connections < 1 || o.duration <= 0 || o.rate < 0 || o.per_request < 0) usage("bad numbers");
+    return o;
+}
+
+struct Stats {
+    long long sent = 0, answered = 0, failed_io = 0;
+    std::map<int, long long> by_status;
+    long long notices_success = 0, notices_error = 0, notices_pending = 0;
+    std::vector<std::uint32_t> latency_us;  // measured requests only
+};
+
+class Run {
+public:
+    Run(asio::io_context& io, Options o) : io_(io), o_(std::move(o)), timer_(io) {
+        auto pos = o_.body.find("{notices}");
+        if (pos != std::string::npos) {
+            body_head_ = o_.body.substr(0, pos);
+            body_tail_ = o_.body.substr(pos + 9);
+            templated_ = true;
+        }
+        next_notice_ = o_.start;
+    }
+
+    void start() {
+        tcp::resolver resolver(io_);
+        endpoints_ = resolver.resolve(o_.host, o_.port);
+        t0_ = Clock::now();
+        measure_from_ = t0_ + to_dur(o_.warmup);
+        end_ = measure_from_ + to_dur(o_.duration);
+        for (int i = 0; i < o_.connections; ++i) {
+            conns_.push_back(std::make_unique<Conn>(io_));
+            connect(*conns_.back());
+        }
+        tick();
+    }
+
+    void report(std::ostream& out) const {
+        auto v = stats_.latency_us;
+        std::sort(v.begin(), v.end());
+        auto pct = [&](double p) -> double {
+            if (v.empty()) return 0;
+            std::size_t i = std::min(v.size() - 1, std::size_t(double(v.size() - 1) * p / 100.0 + 0.5));
+            return v[i] / 1000.0;
+        };
+        const double secs = o_.duration;
+        char buf[1024];
+        std::snprintf(buf, sizeof buf,
+                      "{\"offered_rps\":%.1f,\"duration_s\":%.1f,\"sent\":%lld,\"answered\":%lld,\"io_errors\":%lld,"
+                      "\"answered_rps\":%.1f,\"ok_2xx\":%lld,\"notices_success\":%lld,\"notices_error\":%lld,"
+                      "\"notices_pending\":%lld,\"notices_final_per_s\":%.1f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,"
+                      "\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f,\"unsent_at_end\":%zu",
+                      o_.rate, secs, stats_.sent, stats_.answered, stats_.failed_io, double(v.size()) / secs, ok_2xx(),
+                      stats_.notices_success, stats_.notices_error, stats_.notices_pending,
+                      double(stats_.notices_success + stats_.notices_error) / secs, pct(50), pct(90), pct(99), pct(99.9),
+                      v.empty() ? 0.0 : v.back() / 1000.0, backlog_.size());
+        out << buf << ",\"by_status\":{";
+        bool first = true;
+        for (auto& [s, n] : stats_.by_status) {
+            out << (first ? "" : ",") << '"' << s << "\":" << n;
+            first = false;
+        }
+        out << "}}\n";
+    }
+
+private:
+    struct Conn {
+        explicit Conn(asio::io_context& io) : stream(io) {}
+        beast::tcp_stream stream;
+        beast::flat_buffer buffer;
+        http::request<http::string_body> req;
+        http::response<http::string_body> res;
+        bool ready = false, busy = false;
+        Clock::time_point due;
+        bool measured = false;
+    };
+
+    static Clock::duration to_dur(double s) {
+        return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+    }
+
+    long long ok_2xx() const {
+        long long n = 0;
+        for (auto& [s, c] : stats_.by_status)
+            if (s >= 200 && s < 300) n += c;
+        return n;
+    }
+
+    std::string next_body() {
+        if (!templated_) return o_.body;
+        std::string b = body_head_;
+        b += '[';
+        char num[32];
+        for (int i = 0; i < o_.per_request; ++i) {
+            std::snprintf(num, sizeof num, "%0*lld", o_.digits, next_notice_++);
+            if (i) b += ',';
+            b += '"';
+            b += o_.prefix;
+            b += num;
+            b += '"';
+        }
+        b += ']';
+        b += body_tail_;
+        return b;
+    }
+
+    void connect(Conn& c) {
+        c.stream.async_connect(endpoints_, [this, &c](beast::error_code ec, const tcp::endpoint&) {
+            if (ec) {
+                ++stats_.failed_io;
+                auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
+                t->async_wait([this, &c, t](beast::error_code) {
+                    if (Clock::now() < end_) connect(c);
+                });
+                return;
+            }
+            c.stream.socket().set_option(tcp::no_delay(true));
+            c.ready = true;
+            pump();
+        });
+    }
+
+    // Sends what is due on idle connections.
+    void pump() {
+        for (auto& cp : conns_) {
+            if (backlog_.empty()) return;
+            Conn& c = *cp;
+            if (!c.ready || c.busy) continue;
+            auto due = backlog_.front();
+            backlog_.pop_front();
+            send(c, due);
+        }
+    }
+
+    void send(Conn& c, Clock::time_point due) {
+        c.busy = true;
+        c.due = due;
+        c.measured = due >= measure_from_ && due < end_;
+        c.req = {};
+        c.req.method(http::string_to_verb(o_.method));
+        c.req.target(o_.path);
+        c.req.version(11);
+        c.req.set(http::field::host, o_.host);
+        c.req.set(http::field::content_type, "application/json");
+        for (auto& [k, v] : o_.headers) c.req.set(k, v);
+        c.req.body() = next_body();
+        c.req.prepare_payload();
+        c.req.keep_alive(true);
+        ++stats_.sent;
+        http::async_write(c.stream, c.req, [this, &c](beast::error_code ec, std::size_t) {
+            if (ec) return fail(c);
+            c.res = {};
+            http::async_read(c.stream, c.buffer, c.res, [this, &c](beast::error_code ec2, std::size_t) {
+                if (ec2) return fail(c);
+                done(c);
+            });
+        });
+    }
+
+    void fail(Conn& c) {
+        ++stats_.failed_io;
+        c.busy = false;
+        c.ready = false;
+        beast::error_code ignored;
+        c.stream.socket().close(ignored);
+        if (Clock::now() < end_) connect(c);
+    }
+
+    void done(Conn& c) {
+        const auto now = Clock::now();
+        ++stats_.answered;
+        if (c.measured) {
+            stats_.latency_us.push_back(std::uint32_t(
+                std::min<long long>(std::chrono::duration_cast<std::chrono::microseconds>(now - c.due).count(),
+                                    0xffffffffLL)));
+            ++stats_.by_status[int(c.res.result_int())];
+            count_notices(c.res.body());
+        }
+        c.busy = false;
+        if (!c.res.keep_alive()) {
+            c.ready = false;
+            beast::error_code ignored;
+            c.stream.socket().close(ignored);
+            connect(c);
+            return;
+        }
+        if (o_.rate == 0 && now < end_) backlog_.push_back(now);
+        pump();
+    }
+
+    void count_notices(const std::string& body) {
+        rapidjson::Document d;
+        d.Parse(body.data(), body.size());
+        if (d.HasParseError() || !d.IsObject()) return;
+        const rapidjson::Value* v = &d;
+        if (d.HasMember("data") && d["data"].IsObject()) v = &d["data"];
+        auto num = [&](const char* k) -> long long {
+            auto it = v->FindMember(k);
+            return it != v->MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
+        };
+        const long long pending = num("pendingCount");
+        stats_.notices_pending += pending;
+        stats_.notices_success += num("successCount");
+        stats_.notices_error += num("errorCount");
+    }
+
+    void tick() {
+        const auto now = Clock::now();
+        if (o_.rate > 0) {
+            // every request due by now, at its own due time
+            const auto period = to_dur(1.0 / o_.rate);
+            while (next_due_ <= now && next_due_ < end_) {
+                backlog_.push_back(t0_ + period * scheduled_);
+                ++scheduled_;
+                next_due_ = t0_ + period * scheduled_;
+            }
+        } else if (!started_closed_) {
+            started_closed_ = true;
+            for (int i = 0; i < o_.connections; ++i) backlog_.push_back(now);
+        }
+        pump();
+        if (now >= next_progress_) {
+            next_progress_ = now + std::chrono::seconds(1);
+            std::fprintf(stderr, "[loadgen] %5.1fs sent %lld answered %lld io-errors %lld waiting %zu\n",
+                         std::chrono::duration<double>(now - t0_).count(), stats_.sent, stats_.answered,
+                         stats_.failed_io, backlog_.size());
+        }
+        bool in_flight = false;
+        for (auto& c : conns_) in_flight = in_flight || c->busy;
+        // after the end: wait for what is in flight (up to 30 s), then stop
+        if (now >= end_ && (!in_flight || now >= end_ + std::chrono::seconds(30))) {
+            for (auto& c : conns_) {
+                beast::error_code ignored;
+                c->stream.socket().close(ignored);
+            }
+            return;
+        }
+        timer_.expires_after(std::chrono::microseconds(500));
+        timer_.async_wait([this](beast::error_code) { tick(); });
+    }
+
+    asio::io_context& io_;
+    Options o_;
+    asio::steady_timer timer_;
+    tcp::resolver::results_type endpoints_;
+    std::vector<std::unique_ptr<Conn>> conns_;
+    std::deque<Clock::time_point> backlog_;
+    Clock::time_point t0_, measure_from_, end_, next_due_, next_progress_;
+    long long scheduled_ = 0;
+    bool started_closed_ = false;
+    bool templated_ = false;
+    std::string body_head_, body_tail_;
+    long long next_notice_ = 0;
+    Stats stats_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options o = parse(argc, argv);
+    asio::io_context io;
+    Run run(io, o);
+    try {
+        run.start();
+        io.run();
+    } catch (const std::exception& e) {
+        std::cerr << "ocms-loadgen: " << e.what() << "\n";
+        return 1;
+    }
+    run.report(std::cout);
+    return 0;
+}
