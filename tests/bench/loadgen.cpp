@@ -51,13 +51,14 @@ struct Options {
     std::string prefix = "BN";
     long long start = 0;
     int digits = 8;
+    long long modulo = 0;     // > 0: the counter wraps (start + n % modulo), for reads of a fixed set
 };
 
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "ocms-loadgen: " << why << "\n"
               << "usage: ocms-loadgen --url http://HOST:PORT/PATH [--method POST] [--header 'K: V']... [--body JSON]\n"
                  "                    [--rate R] [--duration S] [--warmup S] [--connections C]\n"
-                 "                    [--per-request N] [--prefix P] [--start N] [--digits D]\n";
+                 "                    [--per-request N] [--prefix P] [--start N] [--digits D] [--modulo M]\n";
     std::exit(2);
 }
 
@@ -96,6 +97,7 @@ Options parse(int argc, char** argv) {
         else if (a == "--prefix") o.prefix = next();
         else if (a == "--start") o.start = std::stoll(next());
         else if (a == "--digits") o.digits = std::stoi(next());
+        else if (a == "--modulo") o.modulo = std::stoll(next());
         else usage("unknown argument " + a);
     }
     if (o.connections < 1 || o.duration <= 0 || o.rate < 0 || o.per_request < 0) usage("bad numbers");
@@ -106,6 +108,10 @@ struct Stats {
     long long sent = 0, answered = 0, failed_io = 0;
     std::map<int, long long> by_status;
     long long notices_success = 0, notices_error = 0, notices_pending = 0;
+    // Throughput: answers that arrived inside the measured window, whenever their request was due
+    // (a server that falls behind answers late: its rate is what it could do, not what was offered).
+    long long window_answers = 0, window_notices_final = 0;
+    Clock::time_point last_answer{};
     std::vector<std::uint32_t> latency_us;  // measured requests only
 };
 
@@ -118,7 +124,6 @@ public:
             body_tail_ = o_.body.substr(pos + 9);
             templated_ = true;
         }
-        next_notice_ = o_.start;
     }
 
     void start() {
@@ -147,12 +152,14 @@ public:
         std::snprintf(buf, sizeof buf,
                       "{\"offered_rps\":%.1f,\"duration_s\":%.1f,\"sent\":%lld,\"answered\":%lld,\"io_errors\":%lld,"
                       "\"answered_rps\":%.1f,\"ok_2xx\":%lld,\"notices_success\":%lld,\"notices_error\":%lld,"
-                      "\"notices_pending\":%lld,\"notices_final_per_s\":%.1f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,"
-                      "\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f,\"unsent_at_end\":%zu",
+                      "\"notices_pending\":%lld,\"notices_final_per_s\":%.1f,\"answers_in_window_per_s\":%.1f,"
+                      "\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f,"
+                      "\"unsent_at_end\":%zu,\"last_answer_after_end_s\":%.2f",
                       o_.rate, secs, stats_.sent, stats_.answered, stats_.failed_io, double(v.size()) / secs, ok_2xx(),
                       stats_.notices_success, stats_.notices_error, stats_.notices_pending,
-                      double(stats_.notices_success + stats_.notices_error) / secs, pct(50), pct(90), pct(99), pct(99.9),
-                      v.empty() ? 0.0 : v.back() / 1000.0, backlog_.size());
+                      double(stats_.window_notices_final) / secs, double(stats_.window_answers) / secs, pct(50), pct(90),
+                      pct(99), pct(99.9), v.empty() ? 0.0 : v.back() / 1000.0, backlog_.size(),
+                      std::chrono::duration<double>(stats_.last_answer - end_).count());
         out << buf << ",\"by_status\":{";
         bool first = true;
         for (auto& [s, n] : stats_.by_status) {
@@ -191,7 +198,8 @@ private:
         b += '[';
         char num[32];
         for (int i = 0; i < o_.per_request; ++i) {
-            std::snprintf(num, sizeof num, "%0*lld", o_.digits, next_notice_++);
+            const long long n = next_notice_++;
+            std::snprintf(num, sizeof num, "%0*lld", o_.digits, o_.modulo > 0 ? o_.start + n % o_.modulo : o_.start + n);
             if (i) b += ',';
             b += '"';
             b += o_.prefix;
@@ -268,12 +276,23 @@ private:
     void done(Conn& c) {
         const auto now = Clock::now();
         ++stats_.answered;
+        stats_.last_answer = now;
+        const bool in_window = now >= measure_from_ && now < end_;
+        if (in_window) ++stats_.window_answers;
+        if (c.measured || in_window) {
+            const auto n = count_notices(c.res.body());
+            if (in_window) stats_.window_notices_final += n.success + n.error;
+            if (c.measured) {
+                stats_.notices_success += n.success;
+                stats_.notices_error += n.error;
+                stats_.notices_pending += n.pending;
+            }
+        }
         if (c.measured) {
             stats_.latency_us.push_back(std::uint32_t(
                 std::min<long long>(std::chrono::duration_cast<std::chrono::microseconds>(now - c.due).count(),
                                     0xffffffffLL)));
             ++stats_.by_status[int(c.res.result_int())];
-            count_notices(c.res.body());
         }
         c.busy = false;
         if (!c.res.keep_alive()) {
@@ -287,20 +306,21 @@ private:
         pump();
     }
 
-    void count_notices(const std::string& body) {
+    struct Notices {
+        long long success = 0, error = 0, pending = 0;
+    };
+    // The notices of a batch answer (spec 002's counts; none for other answers).
+    static Notices count_notices(const std::string& body) {
         rapidjson::Document d;
         d.Parse(body.data(), body.size());
-        if (d.HasParseError() || !d.IsObject()) return;
+        if (d.HasParseError() || !d.IsObject()) return {};
         const rapidjson::Value* v = &d;
         if (d.HasMember("data") && d["data"].IsObject()) v = &d["data"];
         auto num = [&](const char* k) -> long long {
             auto it = v->FindMember(k);
             return it != v->MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
         };
-        const long long pending = num("pendingCount");
-        stats_.notices_pending += pending;
-        stats_.notices_success += num("successCount");
-        stats_.notices_error += num("errorCount");
+        return {num("successCount"), num("errorCount"), num("pendingCount")};
     }
 
     void tick() {

@@ -1,0 +1,363 @@
+# infra/bench's sections pgbench, full, read, memory and soak (sourced by infra/bench, which has
+# read .data/ocms.env and checked that the edge answers). Raw figures in .data/bench/.
+# shellcheck shell=bash
+
+BENCH_DIR="$OCMS_DATA/bench"
+BENCH_DOC="$OCMS_REPO/docs/performance.md"
+LOADGEN="$OCMS_BIN/ocms-loadgen"
+PGBENCH_SCRIPT="$OCMS_REPO/tests/bench/apply_ts.pgbench"
+TS_BODY='{"noticeNo":{notices},"suspensionType":"TS","reasonOfSuspension":"ACR","suspensionRemarks":"bench","officerAuthorisingSuspension":"JOHNLEE"}'
+READ_BODY='{"noticeNo":{notices},"$limit":10}'
+PEAK_NPS=""      # the full path's peak, notices/s (set by bench_full, used by soak)
+PGBENCH_TPS=""   # pgbench's best, transactions (notices)/s
+
+# ---------------------------------------------------------------- helpers
+jget() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+
+# doc_block NAME FILE: the markdown in FILE replaces the block NAME of docs/performance.md
+doc_block() {
+  ((write_doc)) || return 0
+  python3 - "$BENCH_DOC" "$1" "$2" <<'EOF'
+import sys, re
+doc, name, src = sys.argv[1], sys.argv[2], sys.argv[3]
+text = open(doc).read()
+body = open(src).read().rstrip("\n")
+begin, end = f"<!-- bench:{name}:begin -->", f"<!-- bench:{name}:end -->"
+block = f"{begin}\n{body}\n{end}"
+if begin in text and end in text:
+    text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda m: block, text, flags=re.S)
+else:
+    anchor = "<!-- bench:results:end -->"
+    text = text.replace(anchor, block + "\n\n" + anchor) if anchor in text else text.rstrip("\n") + "\n\n" + block + "\n"
+open(doc, "w").write(text)
+EOF
+}
+
+# The next prefix after P in notice order ('BN' -> 'BO'): the end of P's range, so that a
+# range predicate (not LIKE, which the C.UTF-8 collation cannot index) finds a fixture's rows.
+prefix_end() { python3 -c 'import sys; p=sys.argv[1]; print(p[:-1] + chr(ord(p[-1]) + 1))' "$1"; }
+
+# fixture PREFIX FROM COUNT: notices PREFIX + 8 digits at stage RD1, unpaid, not suspended
+fixture() {
+  local p="$1" from="$2" n="$3"
+  owner -c "INSERT INTO ocms_valid_offence_notice (notice_no, vehicle_no, offence_notice_type, last_processing_stage,
+              last_processing_date, amount_payable, amount_paid, cre_user_id)
+            SELECT '$p' || lpad(g::text, 8, '0'), 'SBA1234A', 'O', 'RD1', now(), 70.00, 0, 'bench'
+            FROM generate_series($from::bigint, ($from + $n - 1)::bigint) g
+            ON CONFLICT (notice_no) DO NOTHING"
+  owner -c "INSERT INTO eocms_valid_offence_notice (notice_no, vehicle_no, offence_notice_type, last_processing_stage,
+              amount_payable, amount_paid, cre_user_id)
+            SELECT '$p' || lpad(g::text, 8, '0'), 'SBA1234A', 'O', 'RD1', 70.00, 0, 'bench'
+            FROM generate_series($from::bigint, ($from + $n - 1)::bigint) g
+            ON CONFLICT (notice_no) DO NOTHING"
+}
+
+# drop_fixture PREFIX: the fixture's notices and every row the bench wrote for them
+drop_fixture() {
+  local lo="$1" hi; hi=$(prefix_end "$1")
+  local t
+  for t in ocms_command_audit ocms_command_inbox ocms_suspended_notice eocms_valid_offence_notice ocms_valid_offence_notice; do
+    owner -c "DELETE FROM $t WHERE notice_no >= '$lo' AND notice_no < '$hi'"
+  done
+}
+
+worker_lag() {
+  curl -fsS -m 2 "http://${OCMS_WORKER_METRICS_LISTEN:-127.0.0.1:9101}/metrics" 2>/dev/null |
+    awk '/^ocms_consumer_lag/ {s += $2} END {print s + 0}'
+}
+
+# waits until the workers have applied everything (their lag gauges, refreshed every 2 s, read 0)
+wait_drained() {
+  local i
+  for i in $(seq 1 120); do
+    sleep 2
+    [[ "$(worker_lag)" == 0 ]] && return 0
+  done
+  warn "the workers' lag did not return to zero in 240 s"
+}
+
+pid_of() { cat "$RUN_DIR/$1.pid" 2>/dev/null || true; }
+kafka_pid() { cat "$KAFKA_PID" 2>/dev/null || true; }
+
+# cpu_ticks: "edge worker kafka postgres" CPU clock ticks (user + system) so far
+cpu_ticks() {
+  local e w k pg=0 p
+  e=$(awk '{print $14 + $15}' "/proc/$(pid_of edge)/stat" 2>/dev/null || echo 0)
+  w=$(awk '{print $14 + $15}' "/proc/$(pid_of worker)/stat" 2>/dev/null || echo 0)
+  k=$(awk '{print $14 + $15}' "/proc/$(kafka_pid)/stat" 2>/dev/null || echo 0)
+  # this checkout's cluster only: its postmaster and its children
+  local pm; pm=$(head -1 "$PG_DATA/postmaster.pid" 2>/dev/null || echo 0)
+  for p in "$pm" $(pgrep -P "$pm"); do
+    pg=$((pg + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$e $w $k $pg"
+}
+
+# rss_kib PID FIELD (VmRSS or VmHWM)
+rss_kib() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+
+# loadgen OUT PATH BODY RATE DURATION START [extra args]: one run, JSON figures in OUT
+loadgen() {
+  local out="$1" path="$2" body="$3" rate="$4" dur="$5" start="$6"
+  shift 6
+  "$LOADGEN" --url "$OCMS_EDGE_URL$path" --header "Authorization: Bearer $OCMS_DEV_TOKEN" --body "$body" \
+    --rate "$rate" --duration "$dur" --warmup 2 --connections 128 --start "$start" "$@" >"$out" 2>"$out.progress"
+}
+
+bench_start() {
+  mkdir -p "$BENCH_DIR"
+  [[ -x "$LOADGEN" ]] || die "no $LOADGEN: build first (infra/run builds it)"
+  command -v pgbench >/dev/null || die "pgbench is missing (Debian's postgresql-client-15 has it)"
+  local f="$BENCH_DIR/machine.md"
+  {
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') at commit $(git -C "$OCMS_REPO" rev-parse --short HEAD 2>/dev/null || echo '?'):"
+    echo "$(nproc) cores ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')),"
+    echo "$(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r);"
+    echo "PostgreSQL $(psql "$OCMS_OWNER_PG_URL" -qAt -c 'SHOW server_version' | cut -d' ' -f1) (fsync and synchronous_commit on),"
+    echo "Kafka $(basename "$(ls "$KAFKA_LIBS"/kafka_2.13-*.jar 2>/dev/null | head -1)" .jar | sed 's/kafka_2.13-//') KRaft, one broker (heap ${KAFKA_HEAP_OPTS}),"
+    echo "ocms-edge ${OCMS_EDGE_THREADS:-2} threads, ocms-worker ${OCMS_WORKER_THREADS:-3} threads (batch ${OCMS_WORKER_BATCH:-200}),"
+    echo "the load generator, PostgreSQL, Kafka, the edge, the worker and the scheduler all on this machine."
+  } >"$f"
+  cat "$f"
+  doc_block machine "$f"
+  if [[ " ${sections[*]} " == *" memory "* ]]; then
+    # idle: fresh processes that have done nothing yet (VmHWM starts again with them)
+    log "memory: restarting the edge and the worker for the idle figures"
+    "$INFRA/stop" edge worker >/dev/null
+    "$INFRA/run" --detach --no-build >/dev/null
+    sleep 10
+    IDLE_EDGE=$(rss_kib "$(pid_of edge)" VmRSS)
+    IDLE_WORKER=$(rss_kib "$(pid_of worker)" VmRSS)
+    IDLE_KAFKA=$(rss_kib "$(kafka_pid)" VmRSS)
+  fi
+}
+
+bench_finish() {
+  ((write_doc)) && log "figures written to docs/performance.md"
+  return 0
+}
+
+# ---------------------------------------------------------------- (1) pgbench
+bench_pgbench() {
+  local n=100000 c out tps lat best=0 best_c=0
+  log "pgbench: $n fixture notices (PB...)"
+  drop_fixture PB
+  fixture PB 0 "$n"
+  owner -c "ANALYZE ocms_valid_offence_notice"
+  local md="$BENCH_DIR/pgbench.md"
+  {
+    echo "| clients | transactions (notices)/s | mean latency |"
+    echo "| ---: | ---: | ---: |"
+  } >"$md"
+  for c in 1 2 4 8 16; do
+    out="$BENCH_DIR/pgbench-$c.txt"
+    pgbench "$OCMS_WORKER_PG_URL" -n -M prepared -f "$PGBENCH_SCRIPT" -D notices="$n" -c "$c" -j "$((c < 2 ? c : 2))" \
+      -T "$step_s" >"$out" 2>&1 || { tail -n 20 "$out" >&2; die "pgbench failed ($out)"; }
+    tps=$(awk '/^tps = / {printf "%.0f", $3}' "$out")
+    lat=$(awk '/^latency average/ {print $4}' "$out")
+    printf '  pgbench %2d clients: %6s tps, mean latency %s ms\n' "$c" "$tps" "$lat"
+    echo "| $c | $tps | $lat ms |" >>"$md"
+    if ((tps > best)); then best=$tps; best_c=$c; fi
+  done
+  PGBENCH_TPS=$best
+  echo "$best" >"$BENCH_DIR/pgbench-best"
+  {
+    echo
+    echo "Best: **$best notices/s at $best_c clients** (one notice, one transaction, one commit each)."
+  } >>"$md"
+  printf '\npgbench best: %s notices/s at %s clients\n' "$best" "$best_c"
+  doc_block pgbench "$md"
+  drop_fixture PB
+}
+
+# ---------------------------------------------------------------- (2) the full path
+bench_full() {
+  local rates=(20 40 80 120 160 200 250 300 400 500 650 800) r out start=0 need
+  local best=0 best_rate=0 fin p50 p99 p999 offered pend
+  drop_fixture BN
+  local md="$BENCH_DIR/full.md"
+  {
+    echo "| offered requests/s | offered notices/s | answered requests/s | notices/s with a result | pending | p50 | p99 | p99.9 |"
+    echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  } >"$md"
+  for r in "${rates[@]}"; do
+    need=$((r * (step_s + 2) * 10 + 1000))
+    fixture BN "$start" "$need"
+    out="$BENCH_DIR/full-$r.json"
+    log "full path: $r requests/s ($((r * 10)) notices/s) for ${step_s}s"
+    loadgen "$out" /v1/staff-apply-suspension "$TS_BODY" "$r" "$step_s" "$start" --prefix BN
+    start=$((start + need))
+    fin=$(jget "$out" notices_final_per_s); pend=$(jget "$out" notices_pending)
+    p50=$(jget "$out" p50_ms); p99=$(jget "$out" p99_ms); p999=$(jget "$out" p999_ms)
+    offered=$((r * 10))
+    printf '  offered %5s notices/s: %8s notices/s answered with a result, %s pending, p50 %s ms p99 %s ms p99.9 %s ms\n' \
+      "$offered" "$fin" "$pend" "$p50" "$p99" "$p999"
+    echo "| $r | $offered | $(jget "$out" answered_rps) | $fin | $pend | $p50 ms | $p99 ms | $p999 ms |" >>"$md"
+    wait_drained
+    if awk -v f="$fin" -v b="$best" 'BEGIN {exit !(f > b)}'; then best=$fin; best_rate=$r; fi
+    # stop once the answers fall behind what is offered (queues grow without bound)
+    if awk -v f="$fin" -v o="$offered" -v p="$p99" 'BEGIN {exit !(f < 0.95 * o || p > 5000)}'; then break; fi
+  done
+  PEAK_NPS=$best
+  echo "$best" >"$BENCH_DIR/full-peak"
+
+  # half the peak: the latency figures, and where the CPU goes
+  local half=$(awk -v b="$best" 'BEGIN {r = int(b / 20); print (r < 1 ? 1 : r)}')
+  local dur=30
+  need=$((half * (dur + 2) * 10 + 1000))
+  fixture BN "$start" "$need"
+  out="$BENCH_DIR/full-half.json"
+  log "full path at half the peak: $half requests/s for ${dur}s"
+  local before after
+  before=$(cpu_ticks)
+  loadgen "$out" /v1/staff-apply-suspension "$TS_BODY" "$half" "$dur" "$start" --prefix BN
+  after=$(cpu_ticks)
+  start=$((start + need))
+  wait_drained
+  local notices=$(( $(jget "$out" notices_success) + $(jget "$out" notices_error) ))
+  local hz; hz=$(getconf CLK_TCK)
+  local cpu_md="$BENCH_DIR/full-cpu.md"
+  python3 - "$before" "$after" "$hz" "$notices" "$dur" >"$cpu_md" <<'EOF'
+import sys
+b = [int(x) for x in sys.argv[1].split()]; a = [int(x) for x in sys.argv[2].split()]
+hz, n, dur = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+names = ["ocms-edge", "ocms-worker", "Kafka (java)", "PostgreSQL (all processes)"]
+print("| process | CPU seconds | share of 2 cores | CPU per notice |")
+print("| --- | ---: | ---: | ---: |")
+tot = 0
+for name, x, y in zip(names, b, a):
+    s = (y - x) / hz; tot += s
+    print(f"| {name} | {s:.1f} | {100 * s / (2 * (dur + 2)):.0f} % | {1e6 * s / max(n, 1):.0f} µs |")
+print(f"| all four | {tot:.1f} | {100 * tot / (2 * (dur + 2)):.0f} % | {1e6 * tot / max(n, 1):.0f} µs |")
+EOF
+  local ratio=""
+  [[ -z "$PGBENCH_TPS" && -f "$BENCH_DIR/pgbench-best" ]] && PGBENCH_TPS=$(cat "$BENCH_DIR/pgbench-best")
+  [[ -n "$PGBENCH_TPS" ]] && ratio=$(awk -v b="$best" -v p="$PGBENCH_TPS" 'BEGIN {printf "%.2f", b / p}')
+  {
+    echo
+    echo "Peak: **$best notices/s** (offered $((best_rate * 10)) notices/s = $best_rate requests/s of 10 notices)${ratio:+; **${ratio}x** the pgbench figure, $PGBENCH_TPS notices/s}."
+    echo
+    echo "At half the peak ($half requests/s, $((half * 10)) notices/s, ${dur} s): p50 **$(jget "$out" p50_ms) ms**, p90 $(jget "$out" p90_ms) ms, p99 **$(jget "$out" p99_ms) ms**, p99.9 $(jget "$out" p999_ms) ms, max $(jget "$out" max_ms) ms; $(jget "$out" answered) requests answered, $notices notices with a result, $(jget "$out" notices_pending) pending."
+    echo
+    echo "CPU over that run (from /proc, ${dur} s of load + 2 s warm-up; the load generator itself not counted):"
+    echo
+    cat "$cpu_md"
+  } >>"$md"
+  printf '\nfull path peak: %s notices/s%s\n' "$best" "${ratio:+ (${ratio}x pgbench)}"
+  printf 'half the peak (%s requests/s): p50 %s ms, p99 %s ms, p99.9 %s ms\n' "$half" "$(jget "$out" p50_ms)" \
+    "$(jget "$out" p99_ms)" "$(jget "$out" p999_ms)"
+  cat "$cpu_md"
+  doc_block full "$md"
+  drop_fixture BN
+}
+
+# ---------------------------------------------------------------- (3) the read path
+bench_read() {
+  local n=10000 c out best=0 r
+  drop_fixture BR
+  fixture BR 0 "$n"
+  local md="$BENCH_DIR/read.md"
+  {
+    echo "| load | requests/s | p50 | p99 | p99.9 |"
+    echo "| --- | ---: | ---: | ---: | ---: |"
+  } >"$md"
+  for c in 1 8 32; do
+    out="$BENCH_DIR/read-c$c.json"
+    log "read path: closed loop, $c connections, ${step_s}s"
+    "$LOADGEN" --url "$OCMS_EDGE_URL/v1/validoffencenoticelist" --header "Authorization: Bearer $OCMS_DEV_TOKEN" \
+      --body "$READ_BODY" --rate 0 --duration "$step_s" --warmup 2 --connections "$c" --prefix BR --modulo "$n" \
+      >"$out" 2>"$out.progress"
+    r=$(jget "$out" answered_rps)
+    printf '  closed loop %2d connections: %8s requests/s, p50 %s ms, p99 %s ms (status %s)\n' "$c" "$r" \
+      "$(jget "$out" p50_ms)" "$(jget "$out" p99_ms)" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["by_status"])' "$out")"
+    echo "| closed loop, $c connections | $r | $(jget "$out" p50_ms) ms | $(jget "$out" p99_ms) ms | $(jget "$out" p999_ms) ms |" >>"$md"
+    best=$(awk -v a="$r" -v b="$best" 'BEGIN {print (a > b ? a : b)}')
+  done
+  local half; half=$(awk -v b="$best" 'BEGIN {r = int(b / 2); print (r < 1 ? 1 : r)}')
+  out="$BENCH_DIR/read-half.json"
+  log "read path: open loop at half its peak, $half requests/s, ${step_s}s"
+  "$LOADGEN" --url "$OCMS_EDGE_URL/v1/validoffencenoticelist" --header "Authorization: Bearer $OCMS_DEV_TOKEN" \
+    --body "$READ_BODY" --rate "$half" --duration "$step_s" --warmup 2 --connections 64 --prefix BR --modulo "$n" \
+    >"$out" 2>"$out.progress"
+  echo "| open loop at half the peak, $half requests/s | $(jget "$out" answered_rps) | $(jget "$out" p50_ms) ms | $(jget "$out" p99_ms) ms | $(jget "$out" p999_ms) ms |" >>"$md"
+  printf '  open loop %s requests/s: p50 %s ms, p99 %s ms, p99.9 %s ms\n' "$half" "$(jget "$out" p50_ms)" \
+    "$(jget "$out" p99_ms)" "$(jget "$out" p999_ms)"
+  {
+    echo
+    printf 'Each request: 10 notices by number, `$limit` 10, every field (10 rows out of %s fixture notices).\n' "$n"
+  } >>"$md"
+  doc_block read "$md"
+  drop_fixture BR
+}
+
+# ---------------------------------------------------------------- memory
+bench_memory() {
+  local e w k md="$BENCH_DIR/memory.md"
+  e=$(pid_of edge); w=$(pid_of worker); k=$(kafka_pid)
+  {
+    echo "| process | idle (fresh start) | now (after the sections above) | peak (VmHWM) |"
+    echo "| --- | ---: | ---: | ---: |"
+    echo "| ocms-edge | ${IDLE_EDGE:+$(mib "$IDLE_EDGE") MiB} | $(mib "$(rss_kib "$e" VmRSS)") MiB | $(mib "$(rss_kib "$e" VmHWM)") MiB |"
+    echo "| ocms-worker | ${IDLE_WORKER:+$(mib "$IDLE_WORKER") MiB} | $(mib "$(rss_kib "$w" VmRSS)") MiB | $(mib "$(rss_kib "$w" VmHWM)") MiB |"
+    echo "| Kafka (java, whole process) | ${IDLE_KAFKA:+$(mib "$IDLE_KAFKA") MiB} | $(mib "$(rss_kib "$k" VmRSS)") MiB | $(mib "$(rss_kib "$k" VmHWM)") MiB |"
+    echo
+    printf "Kafka's heap is capped by its JVM options: \`%s\` (infra/lib.sh KAFKA_HEAP_OPTS); the\n" "$KAFKA_HEAP_OPTS"
+    echo "rest of its resident size is metaspace, code cache, thread stacks and mapped log segments."
+  } >"$md"
+  cat "$md"
+  doc_block memory "$md"
+}
+
+# ---------------------------------------------------------------- soak
+bench_soak() {
+  local rate="$soak_rate"
+  if [[ -z "$rate" ]]; then
+    [[ -z "$PEAK_NPS" && -f "$BENCH_DIR/full-peak" ]] && PEAK_NPS=$(cat "$BENCH_DIR/full-peak")
+    [[ -n "$PEAK_NPS" ]] || die "soak: no peak known yet: run 'infra/bench full' first or give --soak-rate"
+    rate=$(awk -v b="$PEAK_NPS" 'BEGIN {r = int(b / 20); print (r < 1 ? 1 : r)}')
+  fi
+  local secs=$((soak_minutes * 60)) n
+  n=$((rate * (secs + 2) * 10 + 1000))
+  drop_fixture BS
+  log "soak: $n fixture notices (BS...)"
+  local chunk=200000 from=0
+  while ((from < n)); do fixture BS "$from" "$((n - from < chunk ? n - from : chunk))"; from=$((from + chunk)); done
+  local e w k out="$BENCH_DIR/soak.json" samples="$BENCH_DIR/soak-rss.txt"
+  e=$(pid_of edge); w=$(pid_of worker); k=$(kafka_pid)
+  log "soak: $rate requests/s ($((rate * 10)) notices/s) for $soak_minutes minutes; RSS every 10 s"
+  "$LOADGEN" --url "$OCMS_EDGE_URL/v1/staff-apply-suspension" --header "Authorization: Bearer $OCMS_DEV_TOKEN" \
+    --body "$TS_BODY" --rate "$rate" --duration "$secs" --warmup 2 --connections 128 --prefix BS >"$out" 2>"$out.progress" &
+  local lg=$! t=0
+  : >"$samples"
+  while kill -0 "$lg" 2>/dev/null; do
+    printf '%d %s %s %s\n' "$t" "$(rss_kib "$e" VmRSS)" "$(rss_kib "$w" VmRSS)" "$(rss_kib "$k" VmRSS)" >>"$samples"
+    ((t % 60 == 0)) && log "soak: ${t}s edge $(mib "$(rss_kib "$e" VmRSS)") MiB, worker $(mib "$(rss_kib "$w" VmRSS)") MiB, lag $(worker_lag)"
+    sleep 10
+    t=$((t + 10))
+  done
+  wait "$lg" || die "soak: the load generator failed ($out.progress)"
+  wait_drained
+  local md="$BENCH_DIR/soak.md"
+  python3 - "$samples" "$rate" "$soak_minutes" >"$md" <<'EOF'
+import sys
+rows = [list(map(int, l.split())) for l in open(sys.argv[1]) if l.strip()]
+rate, minutes = sys.argv[2], sys.argv[3]
+warm = [r for r in rows if r[0] >= 60] or rows
+print(f"{minutes} minutes at {rate} requests/s ({int(rate) * 10} notices/s), resident size every 10 s:")
+print()
+print("| process | after 1 min (warm) | at the end | max | growth after warm-up |")
+print("| --- | ---: | ---: | ---: | ---: |")
+for i, name in [(1, "ocms-edge"), (2, "ocms-worker"), (3, "Kafka (java)")]:
+    a, z, m = warm[0][i] / 1024, rows[-1][i] / 1024, max(r[i] for r in rows) / 1024
+    print(f"| {name} | {a:.1f} MiB | {z:.1f} MiB | {m:.1f} MiB | {z - a:+.1f} MiB |")
+EOF
+  {
+    echo
+    echo "Load over the soak: $(jget "$out" answered) requests answered, $(jget "$out" notices_success) notices applied,"
+    echo "$(jget "$out" notices_pending) pending, p50 $(jget "$out" p50_ms) ms, p99 $(jget "$out" p99_ms) ms."
+  } >>"$md"
+  cat "$md"
+  doc_block soak "$md"
+  drop_fixture BS
+}
