@@ -52,11 +52,15 @@ fixture() {
             ON CONFLICT (notice_no) DO NOTHING"
 }
 
-# drop_fixture PREFIX: the fixture's notices and every row the bench wrote for them
+# drop_fixture PREFIX [all]: the fixture's notices and their suspension records. The inbox and
+# audit rows stay (the purge job ages them out): their commands are still on the topic, and a
+# replay must find them answered. "all" (pgbench, whose commands were never on a topic) deletes
+# those too.
 drop_fixture() {
   local lo="$1" hi; hi=$(prefix_end "$1")
-  local t
-  for t in ocms_command_audit ocms_command_inbox ocms_suspended_notice eocms_valid_offence_notice ocms_valid_offence_notice; do
+  local t tables=(ocms_suspended_notice eocms_valid_offence_notice ocms_valid_offence_notice)
+  [[ "${2:-}" == all ]] && tables=(ocms_command_audit ocms_command_inbox "${tables[@]}")
+  for t in "${tables[@]}"; do
     owner -c "DELETE FROM $t WHERE notice_no >= '$lo' AND notice_no < '$hi'"
   done
 }
@@ -142,7 +146,7 @@ bench_finish() {
 bench_pgbench() {
   local n=100000 c out tps lat best=0 best_c=0
   log "pgbench: $n fixture notices (PB...)"
-  drop_fixture PB
+  drop_fixture PB all
   fixture PB 0 "$n"
   owner -c "ANALYZE ocms_valid_offence_notice"
   local md="$BENCH_DIR/pgbench.md"
@@ -168,7 +172,7 @@ bench_pgbench() {
   } >>"$md"
   printf '\npgbench best: %s notices/s at %s clients\n' "$best" "$best_c"
   doc_block pgbench "$md"
-  drop_fixture PB
+  drop_fixture PB all
 }
 
 # ---------------------------------------------------------------- (2) the full path

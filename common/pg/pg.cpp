@@ -46,14 +46,91 @@ PgError error_of(PGconn* c, PGresult* r) {
 }
 }  // namespace
 
-std::expected<Result, PgError> Connection::exec(std::string_view sql, const Params& params) {
-    if (auto_prepare_) {
-        std::string text(sql);
-        auto it = auto_names_.find(text);
-        if (it == auto_names_.end() && auto_names_.size() < kMaxAutoPrepared)
-            it = auto_names_.emplace(text, "ocms_auto_" + std::to_string(auto_names_.size())).first;
-        if (it != auto_names_.end()) return exec_prepared(it->second, it->first, params);
+std::string Connection::auto_name(std::string_view sql) {
+    if (!auto_prepare_) return {};
+    std::string text(sql);
+    auto it = auto_names_.find(text);
+    if (it == auto_names_.end() && auto_names_.size() < kMaxAutoPrepared)
+        it = auto_names_.emplace(std::move(text), "ocms_auto_" + std::to_string(auto_names_.size())).first;
+    return it == auto_names_.end() ? std::string() : it->second;
+}
+
+std::expected<void, PgError> Connection::prepare(const std::string& name, const std::string& sql, int n_params) {
+    if (prepared_.contains(name)) return {};
+    // A prepared statement outlives a rolled-back transaction: marked only once the server has it.
+    PGresult* p = PQprepare(conn_.get(), name.c_str(), sql.c_str(), n_params, nullptr);
+    if (!p || PQresultStatus(p) != PGRES_COMMAND_OK) {
+        auto e = error_of(conn_.get(), p);
+        if (p) PQclear(p);
+        return std::unexpected(std::move(e));
     }
+    PQclear(p);
+    prepared_.insert(name);
+    return {};
+}
+
+void Connection::defer(std::string_view sql, Params params) {
+    deferred_.push_back({auto_name(sql), std::string(sql), std::move(params)});
+}
+
+std::expected<Result, PgError> Connection::pipeline(Stmt current) {
+    PGconn* c = conn_.get();
+    std::vector<Stmt> todo = std::move(deferred_);
+    deferred_.clear();
+    todo.push_back(std::move(current));
+    // Statements are prepared outside the pipeline (once per connection, so rarely).
+    for (const auto& s : todo)
+        if (!s.name.empty())
+            if (auto r = prepare(s.name, s.sql, int(s.params.size())); !r) return std::unexpected(r.error());
+    auto lost = [&](std::string what) {
+        broken_ = true;  // the protocol state is unknown: the owner reconnects (ok() is false)
+        return std::unexpected(PgError{"", what + ": " + PQerrorMessage(c), FaultKind::transient});
+    };
+    if (PQenterPipelineMode(c) != 1) return lost("cannot enter pipeline mode");
+    for (const auto& s : todo) {
+        std::vector<const char*> values;
+        values.reserve(s.params.size());
+        for (const auto& v : s.params) values.push_back(v ? v->c_str() : nullptr);
+        int sent = s.name.empty() ? PQsendQueryParams(c, s.sql.c_str(), int(values.size()), nullptr, values.data(),
+                                                      nullptr, nullptr, 0)
+                                  : PQsendQueryPrepared(c, s.name.c_str(), int(values.size()), values.data(), nullptr,
+                                                        nullptr, 0);
+        if (sent != 1) return lost("cannot send a pipelined statement");
+    }
+    if (PQpipelineSync(c) != 1) return lost("cannot sync the pipeline");
+    std::optional<PgError> first_error;
+    Result last;
+    for (std::size_t i = 0; i < todo.size(); ++i) {
+        PGresult* r = PQgetResult(c);
+        if (!r) return lost("pipeline result missing");
+        auto st = PQresultStatus(r);
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+            if (i + 1 == todo.size()) {
+                last = Result(r);
+                r = nullptr;
+            }
+        } else if (!first_error) {
+            first_error = st == PGRES_PIPELINE_ABORTED
+                              ? PgError{"", "skipped after an earlier error in the pipeline", FaultKind::transient}
+                              : error_of(c, r);
+        }
+        if (r) PQclear(r);
+        if (PGresult* end = PQgetResult(c)) {  // each statement's results end with NULL
+            PQclear(end);
+            return lost("unexpected extra result in the pipeline");
+        }
+    }
+    PGresult* sync = PQgetResult(c);
+    const bool synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+    if (sync) PQclear(sync);
+    if (!synced || PQexitPipelineMode(c) != 1) return lost("pipeline did not end cleanly");
+    if (first_error) return std::unexpected(std::move(*first_error));
+    return last;
+}
+
+std::expected<Result, PgError> Connection::exec(std::string_view sql, const Params& params) {
+    if (!deferred_.empty()) return pipeline({auto_name(sql), std::string(sql), params});
+    if (auto name = auto_name(sql); !name.empty()) return exec_prepared(name, sql, params);
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -69,18 +146,8 @@ std::expected<Result, PgError> Connection::exec(std::string_view sql, const Para
 
 std::expected<Result, PgError> Connection::exec_prepared(const std::string& name, std::string_view sql,
                                                         const Params& params) {
-    if (!prepared_.contains(name)) {
-        // A prepared statement outlives a rolled-back transaction: marked only once the server has it.
-        std::string text(sql);
-        PGresult* p = PQprepare(conn_.get(), name.c_str(), text.c_str(), int(params.size()), nullptr);
-        if (!p || PQresultStatus(p) != PGRES_COMMAND_OK) {
-            auto e = error_of(conn_.get(), p);
-            if (p) PQclear(p);
-            return std::unexpected(std::move(e));
-        }
-        PQclear(p);
-        prepared_.insert(name);
-    }
+    if (!deferred_.empty()) return pipeline({name, std::string(sql), params});
+    if (auto r = prepare(name, std::string(sql), int(params.size())); !r) return std::unexpected(r.error());
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& v : params) values.push_back(v ? v->c_str() : nullptr);
@@ -93,6 +160,14 @@ std::expected<Result, PgError> Connection::exec_prepared(const std::string& name
 }
 
 std::expected<void, PgError> Connection::command(const char* sql) {
+    // A rollback undoes the deferred statements anyway; sent after one that fails, it would be
+    // skipped with the rest of the pipeline and leave the transaction open.
+    if (std::string_view(sql) == "ROLLBACK") deferred_.clear();
+    if (!deferred_.empty()) {
+        auto r = pipeline({"", sql, {}});
+        if (!r) return std::unexpected(r.error());
+        return {};
+    }
     PGresult* r = PQexec(conn_.get(), sql);
     auto st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {

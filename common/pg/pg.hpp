@@ -74,11 +74,28 @@ public:
     static constexpr std::size_t kMaxAutoPrepared = 256;
     // Runs statements without parameters and results (BEGIN, COMMIT, SAVEPOINT ...).
     std::expected<void, PgError> command(const char* sql);
-    bool ok() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
+    // Queues a statement whose result nobody needs at once (SAVEPOINT, RELEASE, a bookkeeping
+    // insert): it goes to the server with the next exec()/command() in one pipeline (libpq
+    // pipeline mode), in order, so it costs no round trip of its own. An error of a deferred
+    // statement is the error of that next call (later statements of the pipeline are skipped);
+    // callers that defer treat any error as "roll the transaction back" (the worker's fast path).
+    void defer(std::string_view sql, Params params = {});
+    std::size_t deferred() const { return deferred_.size(); }
+    bool ok() const { return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK; }
     PGconn* raw() { return conn_.get(); }
 
 private:
     explicit Connection(PGconn* c) : conn_(c, &PQfinish) {}
+    struct Stmt {
+        std::string name;  // a prepared statement's name, or "" for unnamed
+        std::string sql;
+        Params params;
+    };
+    std::string auto_name(std::string_view sql);  // "" when not auto-prepared
+    std::expected<void, PgError> prepare(const std::string& name, const std::string& sql, int n_params);
+    std::expected<Result, PgError> pipeline(Stmt current);
+    std::vector<Stmt> deferred_;
+    bool broken_ = false;  // a pipeline ended in a state libpq cannot recover from
     std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
     std::unordered_set<std::string> prepared_;  // statement names prepared on this connection
     bool auto_prepare_ = false;

@@ -65,7 +65,8 @@ pg::PgError unreadable_reply(const std::string& command_id) {
 
 }  // namespace
 
-Processor::Processor(std::shared_ptr<const json::SchemaRegistry> schemas, Clock clock, metrics::Registry& metrics)
+Processor::Processor(std::shared_ptr<const json::SchemaRegistry> schemas, Clock clock, metrics::Registry& metrics,
+                     bool pipeline)
     : schemas_(std::move(schemas)),
       clock_(std::move(clock)),
       metrics_(metrics),
@@ -79,7 +80,11 @@ Processor::Processor(std::shared_ptr<const json::SchemaRegistry> schemas, Clock 
       retries_applied_(metrics.counter("ocms_parked_retries_total",
                                        "Retries of parked notices: applied (unparked) or failed again (still parked)",
                                        "result=\"applied\"")),
-      retries_failed_(metrics.counter("ocms_parked_retries_total", "", "result=\"failed\"")) {}
+      retries_failed_(metrics.counter("ocms_parked_retries_total", "", "result=\"failed\"")),
+      pipeline_(pipeline),
+      fast_fallbacks_(metrics.counter("ocms_worker_fast_path_fallbacks_total",
+                                      "Batches rolled back on the pipelined fast path by a database error and run "
+                                      "again one statement at a time")) {}
 
 Processor::Prepared Processor::prepare(const InMessage& in) const {
     Prepared p;
@@ -115,6 +120,19 @@ Processor::Prepared Processor::prepare(const InMessage& in) const {
 }
 
 std::expected<BatchResult, pg::PgError> Processor::process(pg::Connection& db, const std::vector<InMessage>& batch) {
+    if (pipeline_) {
+        fast_ = true;
+        auto r = process_once(db, batch);
+        fast_ = false;
+        if (r || !db.ok()) return r;  // done, or the connection is lost: the caller reconnects and retries
+        fast_fallbacks_.inc();
+        log::info("batch rolled back on the fast path; running it one statement at a time",
+                  {{"error", r.error().message}, {"sqlstate", r.error().sqlstate}});
+    }
+    return process_once(db, batch);
+}
+
+std::expected<BatchResult, pg::PgError> Processor::process_once(pg::Connection& db, const std::vector<InMessage>& batch) {
     const TimePoint now = clock_();
     std::vector<Prepared> items;
     items.reserve(batch.size());
@@ -160,6 +178,10 @@ std::expected<Processor::Step, pg::PgError> Processor::apply(pg::Connection& db,
     row.processed_at = now;
     auto fail = [](const pg::PgError& e) { return std::unexpected(e); };
     auto release = [&]() -> std::expected<Step, pg::PgError> {
+        if (fast_) {
+            db.defer("RELEASE SAVEPOINT cmd");
+            return Step::done;
+        }
         if (auto r = db.command("RELEASE SAVEPOINT cmd"); !r) return fail(r.error());
         return Step::done;
     };
@@ -180,7 +202,7 @@ std::expected<Processor::Step, pg::PgError> Processor::apply(pg::Connection& db,
         p.reply = stored_reply(*pre->inbox_reply);
         if (!p.reply) return fail(unreadable_reply(c.command_id.value()));
         audit_reply(Outcome::inbox);
-        if (auto r = record_audit(db, row); !r) return fail(r.error());
+        if (auto r = record_audit(db, row, fast_); !r) return fail(r.error());
         return Step::done;
     }
     if (!retry) {
@@ -210,7 +232,10 @@ std::expected<Processor::Step, pg::PgError> Processor::apply(pg::Connection& db,
     }
 
     row.before_json = pre->before_json;
-    if (auto r = db.command("SAVEPOINT cmd"); !r) return fail(r.error());
+    if (fast_)
+        db.defer("SAVEPOINT cmd");
+    else if (auto r = db.command("SAVEPOINT cmd"); !r)
+        return fail(r.error());
     HandlerContext ctx{db, c, *json::get_object(p.doc, "payload"), now};
     auto result = p.handler->fn(ctx);
     std::optional<pg::PgError> err;
@@ -218,13 +243,16 @@ std::expected<Processor::Step, pg::PgError> Processor::apply(pg::Connection& db,
         p.reply = make_reply(c, reply_notice, result->code, result->message, result->data_json, now);
         audit_reply(outcome_of(result->code));
         auto recorded = record_applied(db, row, messages::encode(*p.reply),
-                                       c.batch ? std::optional<int>(c.batch->size) : std::nullopt);
+                                       c.batch ? std::optional<int>(c.batch->size) : std::nullopt, fast_);
         if (recorded) return release();
         err = recorded.error();
     } else {
         err = result.error();
     }
     if (err->kind == FaultKind::transient) return fail(*err);
+    // On the fast path an error may belong to a deferred statement of an earlier step: the whole
+    // batch goes back and runs again on the careful path (process()).
+    if (fast_) return fail(*err);
 
     // Permanent: undo this command only.
     if (auto r = db.command("ROLLBACK TO SAVEPOINT cmd"); !r) return fail(r.error());
@@ -368,6 +396,7 @@ void Processor::collect(BatchResult& out, Prepared& p, TimePoint now) {
 
 Processor::RetryResult Processor::retry_parked(pg::Connection& db, int limit) {
     RetryResult rr;
+    fast_ = false;  // retries take the careful path, one statement at a time
     auto due = notices_due_for_retry(db, limit);
     if (!due) {
         rr.error = due.error();

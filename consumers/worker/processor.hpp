@@ -61,7 +61,8 @@ struct BatchResult {
 
 class Processor {
 public:
-    Processor(std::shared_ptr<const json::SchemaRegistry> schemas, Clock clock, metrics::Registry& metrics);
+    Processor(std::shared_ptr<const json::SchemaRegistry> schemas, Clock clock, metrics::Registry& metrics,
+              bool pipeline = true);
     std::expected<BatchResult, pg::PgError> process(pg::Connection& db, const std::vector<InMessage>& batch);
 
     // Retries the parked notices support asked to retry (at most `limit`), each in its own
@@ -85,6 +86,7 @@ private:
     std::expected<Step, pg::PgError> apply(pg::Connection& db, Prepared& p, TimePoint now, bool retry);
     std::expected<void, pg::PgError> dead_letter(pg::Connection& db, Prepared& p, TimePoint now);
     void collect(BatchResult& out, Prepared& p, TimePoint now);
+    std::expected<BatchResult, pg::PgError> process_once(pg::Connection& db, const std::vector<InMessage>& batch);
     std::shared_ptr<const json::SchemaRegistry> schemas_;
     Clock clock_;
     metrics::Registry& metrics_;
@@ -94,6 +96,14 @@ private:
     metrics::Counter& parked_queued_;
     metrics::Counter& retries_applied_;
     metrics::Counter& retries_failed_;
+    // The fast path (OCMS_WORKER_PIPELINE, on by default): the statements whose results nobody
+    // waits for (SAVEPOINT, RELEASE, the inbox and audit rows) are deferred and go to the server
+    // with the next statement in one pipeline; any database error then rolls the batch back and
+    // the batch runs again on the careful path, one statement at a time, where each failure is
+    // handled where it happens (parking, the inbox race, a dead letter).
+    bool pipeline_ = true;
+    bool fast_ = false;  // this attempt runs on the fast path
+    metrics::Counter& fast_fallbacks_;
 };
 
 }  // namespace ocms::worker

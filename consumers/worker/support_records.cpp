@@ -93,7 +93,11 @@ std::expected<void, pg::PgError> run(pg::Connection& db, const std::string& sql,
 // The statements of every command (preflight, applied, inbox answers, dead letters) are prepared
 // once per connection: parse and plan were half of their cost (see the header).
 std::expected<void, pg::PgError> run_prepared(pg::Connection& db, const char* name, const std::string& sql,
-                                              const pg::Params& params) {
+                                              const pg::Params& params, bool defer = false) {
+    if (defer) {
+        db.defer(sql, params);
+        return {};
+    }
     auto r = db.exec_prepared(name, sql, params);
     if (!r) return std::unexpected(r.error());
     return {};
@@ -124,7 +128,7 @@ std::expected<Preflight, pg::PgError> preflight(pg::Connection& db, const std::s
 }
 
 std::expected<void, pg::PgError> record_applied(pg::Connection& db, const AuditRow& row, const std::string& reply_json,
-                                                std::optional<int> batch_size) {
+                                                std::optional<int> batch_size, bool defer) {
     static const std::string sql =
         "WITH inbox AS (INSERT INTO ocms_command_inbox (command_id, command_type, notice_no, request_id, source, "
         "app_code, reply, batch_size, topic, kafka_partition, kafka_offset, processed_at) VALUES ($1::text, "
@@ -134,12 +138,12 @@ std::expected<void, pg::PgError> record_applied(pg::Connection& db, const AuditR
     auto params = audit_params(row);
     params.push_back(reply_json);
     params.push_back(batch_size ? pg::Param(std::to_string(*batch_size)) : std::nullopt);
-    return run_prepared(db, "ocms_worker_record_applied", sql, params);
+    return run_prepared(db, "ocms_worker_record_applied", sql, params, defer);
 }
 
-std::expected<void, pg::PgError> record_audit(pg::Connection& db, const AuditRow& row) {
+std::expected<void, pg::PgError> record_audit(pg::Connection& db, const AuditRow& row, bool defer) {
     static const std::string sql(kAuditInsert);
-    return run_prepared(db, "ocms_worker_record_audit", sql, audit_params(row));
+    return run_prepared(db, "ocms_worker_record_audit", sql, audit_params(row), defer);
 }
 
 std::expected<void, pg::PgError> record_queued(pg::Connection& db, const AuditRow& row, std::string_view envelope,

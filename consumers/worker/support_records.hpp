@@ -77,10 +77,12 @@ std::expected<Preflight, pg::PgError> preflight(pg::Connection& db, const std::s
                                                 const std::string& notice_no);
 
 // The inbox row (reply, batch size) and the audit row with the changes, in one statement.
+// defer: queue the statement on the connection (pg::Connection::defer) instead of running it:
+// the worker's fast path, where any error rolls the whole batch back.
 std::expected<void, pg::PgError> record_applied(pg::Connection& db, const AuditRow& row, const std::string& reply_json,
-                                                std::optional<int> batch_size);
+                                                std::optional<int> batch_size, bool defer = false);
 // An audit row alone (inbox answers, a parked command delivered again, a failed retry).
-std::expected<void, pg::PgError> record_audit(pg::Connection& db, const AuditRow& row);
+std::expected<void, pg::PgError> record_audit(pg::Connection& db, const AuditRow& row, bool defer = false);
 // A command queued behind its parked notice: its ocms_parked_command row (once per command id)
 // and its audit row.
 std::expected<void, pg::PgError> record_queued(pg::Connection& db, const AuditRow& row, std::string_view envelope,

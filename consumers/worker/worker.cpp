@@ -21,6 +21,7 @@ Settings settings_from_env() {
     s.schemas_dir = config::env_required("OCMS_SCHEMAS_DIR");
     s.batch_max = int(std::clamp<long long>(config::env_int("OCMS_WORKER_BATCH", s.batch_max), 1, 5000));
     s.threads = int(std::clamp<long long>(config::env_int("OCMS_WORKER_THREADS", s.threads), 1, 64));
+    s.pipeline = config::env_int("OCMS_WORKER_PIPELINE", 1) != 0;
     s.message_timeout_ms = int(config::env_int("OCMS_KAFKA_MESSAGE_TIMEOUT_MS", s.message_timeout_ms));
     s.retry_check = std::chrono::milliseconds(
         std::clamp<long long>(config::env_int("OCMS_WORKER_RETRY_CHECK_MS", s.retry_check.count()), 100, 60000));
@@ -28,7 +29,7 @@ Settings settings_from_env() {
 }
 
 Worker::Worker(Settings s, std::shared_ptr<const json::SchemaRegistry> schemas, metrics::Registry& metrics)
-    : s_(std::move(s)), metrics_(metrics), processor_(std::move(schemas), system_clock(), metrics) {}
+    : s_(std::move(s)), metrics_(metrics), processor_(std::move(schemas), system_clock(), metrics, s_.pipeline) {}
 
 void Worker::backoff(int attempt) {
     thread_local std::mt19937 rng{std::random_device{}()};

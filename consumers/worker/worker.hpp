@@ -33,6 +33,7 @@ struct Settings {
     // producer and database connection, so one thread's round trips to PostgreSQL overlap another's.
     int threads = 3;
     int index = 0;  // this thread's number: the label of its per-thread metrics
+    bool pipeline = true;  // OCMS_WORKER_PIPELINE: the processor's fast path (processor.hpp)
     int message_timeout_ms = 5000;
     std::chrono::milliseconds backoff_initial{100};
     std::chrono::milliseconds backoff_max{10000};

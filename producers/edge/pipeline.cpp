@@ -101,12 +101,12 @@ struct Finisher {
         else log::info("request", fields);
         respond(make_response(status, version, keep_alive, request_id, std::move(body), content_type, extra));
     }
-    void fail(EnvelopeStyle style, const ApiError& e) const {
+    void fail(EnvelopeStyle style, const ApiError& e, const ExtraHeaders& extra = {}) const {
         auto r = render_error(style, e);
         if (r.status < 500)
             log::info("request rejected", {{"requestId", request_id.value()}, {"appCode", r.code.str()},
                                            {"reason", e.message}});
-        (*this)(r.status, std::move(r.body));
+        (*this)(r.status, std::move(r.body), "application/json", extra);
     }
 };
 
@@ -155,11 +155,14 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
                  req.keep_alive(), route && route->probe, std::chrono::steady_clock::now(), std::move(respond)});
 
     if (!route) {
-        if (path_known)
+        if (path_known) {
+            // RFC 9110 15.5.6: a 405 names the methods the path has in an Allow header.
+            const std::string allow = allowed_methods(path);
             return fin->fail(EnvelopeStyle::ocms_data,
                              {ErrorKind::method_not_allowed, "Method " + std::string(req.method_string()) +
-                                                                 " is not allowed on " + path + "; use " +
-                                                                 allowed_methods(path)});
+                                                                 " is not allowed on " + path + "; use " + allow},
+                             {{"Allow", allow}});
+        }
         return fin->fail(EnvelopeStyle::ocms_data, {ErrorKind::not_found, "No such API: " + path});
     }
     const EnvelopeStyle style = route->style;

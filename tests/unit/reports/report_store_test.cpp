@@ -122,6 +122,17 @@ TEST(ReportId, AcceptsOnlyTheExactShape) {
         " ChangeStageReport_20251220_093015_USER01_ab12cd.xlsx",
         "changestagereport_20251220_093015_USER01_ab12cd.xlsx",
         "ChangeStageReport_20251220_093015_USËR_ab12cd.xlsx",
+        // issue 7: what an HTTP path can carry (the edge does not percent-decode; nothing here may
+        // name a file, and nothing may reach the Content-Disposition header the download sets)
+        "..%2F..%2Focms.env",
+        "%2e%2e%2fChangeStageReport_20251220_093015_USER01_ab12cd.xlsx",
+        "ChangeStageReport_20251220_093015_US%2FR01_ab12cd.xlsx",
+        "ChangeStageReport_20251220_093015_USER01_ab12cd.xlsx%00",
+        "ChangeStageReport_20251220_093015_USER01_ab12cd.xlsx\r\nX-Injected: 1",
+        "ChangeStageReport_20251220_093015_USER01_ab12cd.xlsx\"",
+        "ChangeStageReport_20251220_093015_USER01_ab12cd.xlsx;",
+        "ChangeStageReport_20251220_093015_\xef\xbc\xb5SER01_ab12cd.xlsx",  // fullwidth U
+        "ChangeStageReport_20251220_093015_USER01_ab12cd\xc0\xae\xc0\xaexlsx",  // overlong '.'
     };
     for (const auto& id : bad) EXPECT_FALSE(valid_report_id(id)) << "accepted: " << id;
 }
