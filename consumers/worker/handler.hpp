@@ -17,11 +17,16 @@
 
 namespace ocms::worker {
 
+namespace store {
+struct ReasonCache;
+}
+
 struct HandlerContext {
     pg::Connection& db;
     const messages::Command& command;
     const json::Value& payload;  // passed the payload schema
     TimePoint now;
+    store::ReasonCache* reasons = nullptr;  // reference rows this transaction has read (the processor's)
 };
 
 struct HandlerResult {

@@ -1,6 +1,7 @@
 // ocms-worker: wires settings, schemas, metrics, the ops endpoints and the worker loop.
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "core/memory.hpp"
 #include "ops_server.hpp"
 #include "worker.hpp"
 
@@ -18,6 +19,8 @@
 int main() {
     using namespace ocms;
     log::init("ocms-worker", config::env_or("OCMS_LOG_LEVEL", "info"));
+    memory::limit_arenas();
+    memory::start_trimmer();
     try {
         // Signals are taken by one thread with sigwait, so the worker loop is never interrupted.
         sigset_t set;

@@ -134,6 +134,7 @@ std::expected<BatchResult, pg::PgError> Processor::process(pg::Connection& db, c
 
 std::expected<BatchResult, pg::PgError> Processor::process_once(pg::Connection& db, const std::vector<InMessage>& batch) {
     const TimePoint now = clock_();
+    reasons_ = std::make_unique<store::ReasonCache>();  // reference rows: read once per transaction
     std::vector<Prepared> items;
     items.reserve(batch.size());
 
@@ -236,7 +237,7 @@ std::expected<Processor::Step, pg::PgError> Processor::apply(pg::Connection& db,
         db.defer("SAVEPOINT cmd");
     else if (auto r = db.command("SAVEPOINT cmd"); !r)
         return fail(r.error());
-    HandlerContext ctx{db, c, *json::get_object(p.doc, "payload"), now};
+    HandlerContext ctx{db, c, *json::get_object(p.doc, "payload"), now, retry ? nullptr : reasons_.get()};
     auto result = p.handler->fn(ctx);
     std::optional<pg::PgError> err;
     if (result) {

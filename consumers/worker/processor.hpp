@@ -19,6 +19,7 @@
 // spec's words); the notice's later commands queue behind it; every other notice goes on. After
 // a fix support requests a retry; retry_parked() applies the queue in order.
 #include "handler.hpp"
+#include "handlers/notice_store.hpp"
 #include "json/schema_registry.hpp"
 #include "messages/messages.hpp"
 #include "metrics/metrics.hpp"
@@ -103,6 +104,7 @@ private:
     // handled where it happens (parking, the inbox race, a dead letter).
     bool pipeline_ = true;
     bool fast_ = false;  // this attempt runs on the fast path
+    std::unique_ptr<store::ReasonCache> reasons_;  // this transaction's reference rows (reset per batch)
     metrics::Counter& fast_fallbacks_;
 };
 

@@ -5,6 +5,7 @@
 #include "ops_store.hpp"
 #include "config.hpp"
 #include "core/log.hpp"
+#include "core/memory.hpp"
 #include "gateway.hpp"
 #include "job_runner.hpp"
 #include "json/schema_registry.hpp"
@@ -38,6 +39,8 @@ int main() {
         return 2;
     }
     log::init("ocms-edge", cfg->log_level);
+    memory::limit_arenas();
+    memory::start_trimmer();
     try {
         auto schemas = json::SchemaRegistry::load(cfg->schemas_dir);
         for (const auto& r : edge::routes())

@@ -25,7 +25,7 @@ std::expected<HandlerResult, pg::PgError> apply_suspension(HandlerContext& ctx) 
 
     auto state = store::lock_notice(ctx.db, cmd.notice_no);
     if (!state) return std::unexpected(state.error());
-    auto rows = store::reason_rows(ctx.db, cmd.suspension_type, cmd.reason);
+    auto rows = store::reason_rows(ctx.db, cmd.suspension_type, cmd.reason, ctx.reasons);
     if (!rows) return std::unexpected(rows.error());
 
     auto decision = domain::decide_apply_ts(cmd, *state, *rows, ctx.now);

@@ -47,7 +47,10 @@ Db<std::optional<domain::NoticeState>> lock_notice(pg::Connection& db, const Not
 }
 
 Db<std::vector<domain::SuspensionReasonRow>> reason_rows(pg::Connection& db, const std::string& type,
-                                                         const ReasonCode& code) {
+                                                         const ReasonCode& code, ReasonCache* cache) {
+    const auto key = std::make_pair(type, code.value());
+    if (cache)
+        if (auto it = cache->rows.find(key); it != cache->rows.end()) return it->second;
     auto reasons = db.exec(
         "SELECT r.suspension_type, r.reason_of_suspension, r.suspension_source, coalesce(r.description, ''), "
         "coalesce(r.no_of_days_for_revival, 0), r.status = 'A', coalesce(u.looping, false), "
@@ -70,6 +73,7 @@ Db<std::vector<domain::SuspensionReasonRow>> reason_rows(pg::Connection& db, con
         r.allowed_stages = parse_text_array(reasons->get(i, 7));
         rows.push_back(std::move(r));
     }
+    if (cache) cache->rows[key] = rows;
     return rows;
 }
 

@@ -120,7 +120,7 @@ std::expected<HandlerResult, pg::PgError> revive_suspension(HandlerContext& ctx)
         // The looping TS again, decided by the apply rules on the notice as it now is.
         auto now_state = store::lock_notice(ctx.db, cmd.notice_no);
         if (!now_state) return std::unexpected(now_state.error());
-        auto rows = store::reason_rows(ctx.db, "TS", *decision.loop_code);
+        auto rows = store::reason_rows(ctx.db, "TS", *decision.loop_code, ctx.reasons);
         if (!rows) return std::unexpected(rows.error());
         auto again = domain::looping_reapply(cmd, *decision.loop_code);
         auto reapply = domain::decide_apply_ts(again, *now_state, *rows, ctx.now);
