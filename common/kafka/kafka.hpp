@@ -113,6 +113,7 @@ public:
     std::optional<std::string> assign(const std::vector<TopicPartition>& parts);
     // nullopt on timeout; a Message with err() set for errors and partition EOF.
     std::optional<Message> poll(std::chrono::milliseconds timeout);
+    // Asynchronous (does not wait for the broker); an error returned is one of the request itself.
     rd_kafka_resp_err_t commit(const std::vector<TopicPartition>& offsets);
     void pause_assignment();
     void resume_assignment();
