@@ -44,6 +44,7 @@ struct Batch {
     std::vector<Delivery> delivery;
     std::vector<bool> resolved;
     std::size_t unresolved = 0;
+    bool deadline_passed = false;
     bool done = false;
     net::any_io_executor ex;
     DispatchCallback cb;
@@ -106,6 +107,19 @@ struct KafkaGateway::Impl {
         pending.erase(b->items[i].command_id.value());
         pending_gauge.set(double(pending.size()));
         if (--b->unresolved == 0) finish_locked(b);
+        else if (b->deadline_passed) answer_if_all_on_topic_locked(b);
+    }
+
+    // After the deadline: "pending" promises the command is on the topic, so a command whose
+    // delivery the broker has not confirmed yet is waited for (librdkafka reports every message,
+    // by message.timeout.ms plus its reconnect backoff while the broker is down) and answered
+    // "could not be queued" if it fails, never as pending.
+    void answer_if_all_on_topic_locked(const std::shared_ptr<Batch>& b) {
+        for (std::size_t i = 0; i < b->items.size(); ++i)
+            if (!b->resolved[i] && b->delivery[i] == Batch::Delivery::unknown) return;
+        for (std::size_t i = 0; i < b->items.size(); ++i)
+            if (!b->resolved[i]) b->items[i].state = DispatchItem::State::pending;
+        finish_locked(b);
     }
 
     void fail_locked(const std::shared_ptr<Batch>& b, std::size_t i, std::string error) {
@@ -133,23 +147,21 @@ struct KafkaGateway::Impl {
         auto it = pending.find(command_id);
         if (it == pending.end()) return;
         std::size_t i = it->second.index;
-        if (r.ok()) b->delivery[i] = Batch::Delivery::delivered;
-        else fail_locked(b, i, r.error);
+        if (!r.ok()) return fail_locked(b, i, r.error);
+        b->delivery[i] = Batch::Delivery::delivered;
+        if (b->deadline_passed) answer_if_all_on_topic_locked(b);
     }
 
     void on_deadline(const std::weak_ptr<Batch>& wb) {
         std::lock_guard lk(mu);
         auto b = wb.lock();
         if (!b || b->done) return;
-        for (std::size_t i = 0; i < b->items.size(); ++i) {
-            if (b->resolved[i]) continue;
-            auto& item = b->items[i];
-            if (b->delivery[i] == Batch::Delivery::unknown)
-                log::warn("no delivery report at the deadline; reporting the command as pending",
-                          {{"commandId", item.command_id.value()}});
-            item.state = DispatchItem::State::pending;
-        }
-        finish_locked(b);
+        b->deadline_passed = true;
+        for (std::size_t i = 0; i < b->items.size(); ++i)
+            if (!b->resolved[i] && b->delivery[i] == Batch::Delivery::unknown)
+                log::warn("no delivery report at the deadline; answering once the broker's report is in",
+                          {{"commandId", b->items[i].command_id.value()}});
+        answer_if_all_on_topic_locked(b);
     }
 
     void on_reply(messages::Reply reply) {
@@ -261,7 +273,12 @@ KafkaGateway::KafkaGateway(std::shared_ptr<const EdgeConfig> config,
 KafkaGateway::~KafkaGateway() { stop(); }
 
 void KafkaGateway::start(const kafka::ConfigMap& producer_extra, bool reply_consumer) {
+    // While the broker is down librdkafka checks message timeouts only when its broker thread
+    // wakes for a reconnect attempt; with the default backoff (up to 10 s) a delivery report came
+    // 13 s after produce (tests/chaos). At most 1 s between attempts keeps the report near
+    // message.timeout.ms, so a "could not be queued" answer comes before the deadline.
     kafka::ConfigMap conf{{"message.timeout.ms", std::to_string(impl_->config->kafka_message_timeout.count())},
+                          {"reconnect.backoff.max.ms", "1000"},
                           {"client.id", "ocms-edge-" + std::to_string(impl_->config->instance)}};
     conf.insert(conf.end(), producer_extra.begin(), producer_extra.end());
     auto p = kafka::Producer::create(impl_->config->brokers, conf);

@@ -43,9 +43,12 @@ Run dispatch(KafkaGateway& g, boost::asio::io_context& ioc, std::vector<messages
         ++run.callbacks;
     });
     if (feed) feed(copy);
-    ioc.restart();
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (run.callbacks == 0 && std::chrono::steady_clock::now() < until) ioc.run_for(std::chrono::milliseconds(20));
+    while (run.callbacks == 0 && std::chrono::steady_clock::now() < until) {
+        ioc.restart();  // the io_context stops when it runs out of work (after the deadline's timer)
+        ioc.run_for(std::chrono::milliseconds(20));
+    }
+    ioc.restart();
     ioc.run_for(std::chrono::milliseconds(50));  // a second callback would show here
     return run;
 }
@@ -110,6 +113,22 @@ TEST(Gateway, FailedDeliveryIsReportedAsFailed) {
     EXPECT_NE(m.render().find(R"(ocms_commands_produce_failed_total{type="suspension.apply"} 1)"), std::string::npos);
     auto a = staff_apply::assemble(RequestId("r"), run.items);
     EXPECT_NE(a.body.find("Command could not be queued; please retry"), std::string::npos);
+    g.stop();
+}
+
+TEST(Gateway, AtTheDeadlineAnUnconfirmedCommandIsWaitedForNotReportedPending) {
+    // Found by tests/chaos: with the broker killed, librdkafka's delivery report came 13 s after
+    // produce (message.timeout.ms 5 s plus its reconnect backoff), after the 8 s deadline; the edge
+    // answered "pending" for commands that never reached the topic, so their outcome never came.
+    boost::asio::io_context ioc;
+    metrics::Registry m;
+    KafkaGateway g(config("127.0.0.1:1", 300, 1200), registry(), m, ioc.get_executor());
+    g.start({{"log_level", "0"}}, false);
+    auto run = dispatch(g, ioc, commands({"A1", "B2"}));
+    ASSERT_EQ(run.callbacks, 1);
+    EXPECT_EQ(run.items[0].state, DispatchItem::State::failed);
+    EXPECT_EQ(run.items[1].state, DispatchItem::State::failed);
+    EXPECT_GE(run.took.count(), 1100);  // past the deadline: the delivery reports were waited for
     g.stop();
 }
 
