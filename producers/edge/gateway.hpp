@@ -10,7 +10,10 @@
 // At the deadline the callback gets what is known: replied items, and pending ones for commands
 // the broker acknowledged. A command whose delivery report is not in yet is waited for (it comes
 // within message.timeout.ms plus librdkafka's reconnect backoff), so "pending" always means "on
-// the topic" and a command the broker never took is answered as failed.
+// the topic" and a command the broker never took is answered as failed. A delivery that timed out
+// in flight may have reached the topic all the same: such a command is sent again (same command
+// id; the worker's inbox answers a second copy) until the broker acknowledges it, and counts as
+// pending meanwhile; it is never answered as failed.
 //
 // Threading: dispatch() may be called from any thread. Replies arrive on the consumer thread,
 // delivery reports on the poll thread, deadlines on the io_context; all three meet in the
@@ -41,7 +44,7 @@ namespace ocms::edge {
 struct DispatchItem {
     enum class State {
         replied,  // a worker answered: reply is set
-        pending,  // on the topic (the broker confirmed it); the worker's answer comes later
+        pending,  // on the topic (acknowledged, or being re-sent until it is); the worker's answer comes later
         failed,   // could not be queued (enqueue or delivery failed): error is set
     };
     CommandId command_id;
