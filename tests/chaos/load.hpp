@@ -28,7 +28,7 @@ namespace ocms::chaos {
 struct LoadSettings {
     std::string edge_url;  // http://host:port
     std::string token;     // a bearer token with the role OCMS_STAFF
-    double rate = 20;      // requests per second
+    double rate = 10;      // requests per second
     int per_request = 5;   // notices per request
     int revive_every = 4;  // every n-th request is a revival (when confirmed suspensions wait)
     std::chrono::seconds answer_timeout{60};

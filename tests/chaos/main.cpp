@@ -2,7 +2,7 @@
 // check that nothing accepted was lost or applied twice and nothing refused changed anything.
 //   ocms-chaos                      short form (ctest label chaos): one kill of each part, ~2-3 min
 //   ocms-chaos --minutes N          long form (infra/chaos): kill cycles for N minutes
-// Options: --rate R (requests/s, 20), --per-request K (notices, 5), --revive-every N (4),
+// Options: --rate R (requests/s, 10), --per-request K (notices, 5), --revive-every N (4),
 //          --down S (seconds a part stays down, 3), --settle S (load between kills, 10),
 //          --plan worker,edge,kafka,postgresql (the order of the kills).
 // Settings: the environment of .data/ocms.env (infra/test and infra/chaos export it).

@@ -12,7 +12,7 @@
 namespace ocms::chaos {
 
 struct Options {
-    double rate = 20;      // requests per second
+    double rate = 10;      // requests per second
     int per_request = 5;   // notices per request
     int revive_every = 4;  // every n-th request a revival
     std::vector<Part> plan{Part::worker, Part::edge, Part::kafka, Part::postgresql};
