@@ -11,7 +11,11 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <random>
@@ -153,12 +157,41 @@ Window window_of(const std::vector<RequestRecord>& records, Clock::time_point fr
     return w;
 }
 
-void print_rows(const std::vector<Row>& rows) {
-    std::printf("%-58s %-26s %s\n", "count", "value", "expected");
-    for (const auto& r : rows)
-        std::printf("%-58s %-26s %s%s\n", r.what.c_str(), r.value.c_str(), r.expected.c_str(),
-                    r.ok ? "" : "   <-- FAILED");
-}
+// The final tables: printed, and kept in .data/log/chaos-report-<time>.txt (ctest shows a passing
+// test's output nowhere else).
+class Report {
+public:
+    [[gnu::format(printf, 2, 3)]] void printf(const char* fmt, ...) {
+        char buf[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        int n = std::vsnprintf(buf, sizeof buf, fmt, ap);
+        va_end(ap);
+        if (n > 0) text_.append(buf, std::min<std::size_t>(std::size_t(n), sizeof buf - 1));
+    }
+    void rows(const std::vector<Row>& rows) {
+        printf("%-58s %-26s %s\n", "count", "value", "expected");
+        for (const auto& r : rows)
+            printf("%-58s %-26s %s%s\n", r.what.c_str(), r.value.c_str(), r.expected.c_str(),
+                   r.ok ? "" : "   <-- FAILED");
+    }
+    // Prints the report and writes it to the log directory; returns the file's path ("" if none).
+    std::string finish() {
+        std::fwrite(text_.data(), 1, text_.size(), stdout);
+        std::fflush(stdout);
+        const char* data = std::getenv("OCMS_DATA");
+        if (!data || !*data) return "";
+        char stamp[32];
+        std::time_t now = std::time(nullptr);
+        std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", std::localtime(&now));
+        std::string path = std::string(data) + "/log/chaos-report-" + stamp + ".txt";
+        std::ofstream(path) << text_;
+        return path;
+    }
+
+private:
+    std::string text_;
+};
 
 }  // namespace
 
@@ -311,26 +344,30 @@ int run_chaos(const Options& o) {
     v.expect("services healthy at the end", h_end.all() ? 1 : 0, 1, "(" + h_end.text() + ")");
     if (!stray_examples.empty()) v.failures.push_back("examples of requests: " + stray_examples.front());
 
-    std::printf("\n[chaos] faults (kill -9, then infra/run --detach --no-build)\n");
-    std::printf("%-14s %-22s %7s %9s %18s %9s   %s\n", "fault", "killed pids", "down s", "restart s",
-                "full answer after", "slowest", "requests sent in its window: ok / pending / not queued / refused / cut / other");
+    Report report;
+    report.printf("\n[chaos] %s: %.0f requests/s, %d notices per request, every %dth a revival\n",
+                  o.repeat ? "long form" : "short form", o.rate, o.per_request, o.revive_every);
+    report.printf("[chaos] faults (kill -9, then infra/run --detach --no-build)\n");
+    report.printf("%-14s %-22s %7s %9s %18s %9s   %s\n", "fault", "killed pids", "down s", "restart s",
+                  "full answer after", "slowest",
+                  "requests sent in its window: ok / pending / not queued / refused / cut / other");
     for (std::size_t i = 0; i < faults.size(); ++i) {
         const auto& f = faults[i];
         auto w = window_of(records, f.at, i + 1 < faults.size() ? std::optional(faults[i + 1].at) : std::nullopt);
         std::string pids = f.killed.ok ? f.killed.pids : "NOT KILLED: " + f.killed.pids;
         if (pids.size() > 22) pids = pids.substr(0, 19) + "...";
-        std::printf("%-14s %-22s %7s %9s %18s %9s   %lld: %lld / %lld / %lld / %lld / %lld / %lld\n", f.label.c_str(),
-                    pids.c_str(), fixed1(f.down_s).c_str(),
-                    (fixed1(f.restart.seconds) + (f.restart.rc ? " rc" + std::to_string(f.restart.rc) : "")).c_str(),
-                    f.first_full_answer_s ? (fixed1(*f.first_full_answer_s) + " s").c_str() : "never",
-                    (fixed1(w.slowest_s) + " s").c_str(), w.sent, w.ok, w.pending, w.not_queued, w.refused, w.cut,
-                    w.other);
+        report.printf("%-14s %-22s %7s %9s %18s %9s   %lld: %lld / %lld / %lld / %lld / %lld / %lld\n",
+                      f.label.c_str(), pids.c_str(), fixed1(f.down_s).c_str(),
+                      (fixed1(f.restart.seconds) + (f.restart.rc ? " rc" + std::to_string(f.restart.rc) : "")).c_str(),
+                      f.first_full_answer_s ? (fixed1(*f.first_full_answer_s) + " s").c_str() : "never",
+                      (fixed1(w.slowest_s) + " s").c_str(), w.sent, w.ok, w.pending, w.not_queued, w.refused, w.cut,
+                      w.other);
     }
-    std::printf("\n[chaos] counts (run notices %s*)\n", pool->prefix().c_str());
-    print_rows(v.rows);
-    std::printf("\n[chaos] %s in %.1f s\n", v.passed() ? "PASS" : "FAIL", seconds_between(t0, Clock::now()));
-    for (const auto& f : v.failures) std::printf("[chaos]   failed: %s\n", f.c_str());
-    std::fflush(stdout);
+    report.printf("\n[chaos] counts (run notices %s*)\n", pool->prefix().c_str());
+    report.rows(v.rows);
+    report.printf("\n[chaos] %s in %.1f s\n", v.passed() ? "PASS" : "FAIL", seconds_between(t0, Clock::now()));
+    for (const auto& f : v.failures) report.printf("[chaos]   failed: %s\n", f.c_str());
+    if (auto path = report.finish(); !path.empty()) std::printf("[chaos] report: %s\n", path.c_str());
     return v.passed() ? 0 : 1;
 }
 
