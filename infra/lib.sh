@@ -24,6 +24,7 @@ OCMS_KAFKA_HOST="${OCMS_KAFKA_HOST:-127.0.0.1}"
 OCMS_KAFKA_PORT="${OCMS_KAFKA_PORT:-9092}"
 OCMS_KAFKA_CONTROLLER_PORT="${OCMS_KAFKA_CONTROLLER_PORT:-9093}"
 OCMS_EDGE_LISTEN="${OCMS_EDGE_LISTEN:-127.0.0.1:8080}"
+OCMS_WORKER_METRICS_LISTEN="${OCMS_WORKER_METRICS_LISTEN:-127.0.0.1:9101}"
 OCMS_EDGE_URL="${OCMS_EDGE_URL:-http://$OCMS_EDGE_LISTEN}"
 OCMS_KAFKA_BROKERS="${OCMS_KAFKA_BROKERS:-$OCMS_KAFKA_HOST:$OCMS_KAFKA_PORT}"
 # services started by infra/run, in this order (a missing binary is skipped)
@@ -209,7 +210,10 @@ write_env_file() {
     echo "# written by infra/run on $(date -Is); source it: . .data/ocms.env"
     echo "# addresses and paths keep a value the environment already has; secrets are always these"
     local v
-    for v in OCMS_EDGE_URL OCMS_KAFKA_BROKERS OCMS_JWT_ISSUER OCMS_SCHEMAS_DIR OCMS_REPO OCMS_DATA OCMS_BIN \
+    # the ports too, so a script or test that sources the file reaches this checkout's services
+    # (and infra/ called from it starts them on the same ports)
+    for v in OCMS_PG_PORT OCMS_KAFKA_PORT OCMS_KAFKA_CONTROLLER_PORT OCMS_WORKER_METRICS_LISTEN \
+      OCMS_EDGE_URL OCMS_KAFKA_BROKERS OCMS_JWT_ISSUER OCMS_SCHEMAS_DIR OCMS_REPO OCMS_DATA OCMS_BIN \
       OCMS_JWT_SECRET_FILE OCMS_APIM_KEYS_FILE OCMS_EDGE_LISTEN OCMS_CAS_VIP_URL OCMS_CAS_TOKEN_URL \
       OCMS_CAS_CLIENT_ID OCMS_CAS_CLIENT_SECRET_FILE OCMS_CAS_RETRY_WAITS_MS OCMS_VIP_REFRESH_AT OCMS_SMTP_URL \
       OCMS_ALERT_FROM OCMS_ALERT_TO OCMS_REPORT_DIR OCMS_CONSOLE_DIR OCMS_RETENTION_DAYS OCMS_PURGE_AT; do
@@ -546,7 +550,7 @@ start_service() { # NAME (worker, edge, scheduler)
   fi
   case "$name" in
     edge) free_port "${OCMS_EDGE_LISTEN##*:}" "ocms-edge" ;;
-    worker) free_port "$(awk -F: '{print $NF}' <<<"${OCMS_WORKER_METRICS_LISTEN:-127.0.0.1:9101}")" "ocms-worker metrics" ;;
+    worker) free_port "${OCMS_WORKER_METRICS_LISTEN##*:}" "ocms-worker metrics" ;;
   esac
   log "ocms-$name: starting (log .data/log/ocms-$name.log)"
   (
@@ -567,6 +571,25 @@ start_service() { # NAME (worker, edge, scheduler)
 }
 
 stop_service() { stop_pid "ocms-$1" "$(svc_pid "$1")" "ocms-$1" 20; }
+
+# kill9 NAME: a crash, for the chaos tests (tests/chaos, infra/chaos): kill -9 one part by its pid
+# file (edge, worker, scheduler, kafka; postgresql: the postmaster and its backends at once).
+# Prints the pids killed; returns 1 when the part is not running. infra/run starts it again.
+kill9() {
+  local pids
+  case "$1" in
+    edge | worker | scheduler) svc_running "$1" || return 1; pids=$(cat "$(svc_pid "$1")") ;;
+    kafka) pid_alive "$KAFKA_PID" kafka.Kafka || return 1; pids=$(cat "$KAFKA_PID") ;;
+    postgresql | pg | postgres)
+      pg_running || return 1
+      pids=$(head -n1 "$PG_DATA/postmaster.pid")
+      pids="$pids $(pgrep -P "$pids" | tr '\n' ' ')" ;;
+    *) die "kill9: unknown part: $1 (edge, worker, scheduler, kafka, postgresql)" ;;
+  esac
+  # shellcheck disable=SC2086
+  kill -KILL $pids
+  echo $pids
+}
 
 edge_ready() { curl -fsS -m 2 -o /dev/null "$OCMS_EDGE_URL/readyz"; }
 

@@ -46,7 +46,10 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
     if (!cb) return;
     DeliveryReport r;
     r.err = m->err;
-    if (m->err) r.error = rd_kafka_err2str(m->err);
+    if (m->err) {
+        r.error = rd_kafka_err2str(m->err);
+        r.possibly_persisted = rd_kafka_message_status(m) == RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED;
+    }
     r.partition = m->partition;
     r.offset = m->offset;
     (*cb)(r);

@@ -38,6 +38,10 @@ struct DeliveryReport {
     std::string error;
     std::int32_t partition = -1;
     std::int64_t offset = -1;
+    // A failed message that may be in the topic all the same (it timed out in flight: the broker
+    // may have written it before the connection or the broker died): librdkafka's
+    // RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED. Only sending it again until acknowledged settles it.
+    bool possibly_persisted = false;
     bool ok() const { return err == RD_KAFKA_RESP_ERR_NO_ERROR; }
 };
 using DeliveryCallback = std::function<void(const DeliveryReport&)>;

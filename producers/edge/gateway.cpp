@@ -39,11 +39,14 @@ namespace {
 
 // One dispatch() call: its items, and what is known about each command so far.
 struct Batch {
-    enum class Delivery { unknown, delivered, failed };
+    // resending: a delivery timed out in flight, so the command may be on the topic; the same
+    // command is being sent again until the broker acknowledges it (it counts as pending).
+    enum class Delivery { unknown, delivered, resending, failed };
     std::vector<DispatchItem> items;
     std::vector<Delivery> delivery;
     std::vector<bool> resolved;
     std::size_t unresolved = 0;
+    bool deadline_passed = false;
     bool done = false;
     net::any_io_executor ex;
     DispatchCallback cb;
@@ -53,6 +56,11 @@ struct Batch {
 struct Entry {
     std::shared_ptr<Batch> batch;
     std::size_t index;
+};
+
+// A command on its way to the broker: what sending it (again) needs.
+struct Outgoing {
+    std::string id, type, topic, key, value;
 };
 
 std::string type_label(const std::string& type) { return "type=\"" + metrics::label_value(type) + "\""; }
@@ -90,6 +98,9 @@ struct KafkaGateway::Impl {
         m.counter("ocms_commands_produced_total", "Commands the broker acknowledged", type_label("suspension.apply"));
         m.counter("ocms_commands_produce_failed_total", "Commands that could not be queued",
                   type_label("suspension.apply"));
+        m.counter("ocms_commands_resent_total",
+                  "Commands sent again because a delivery timed out in flight (they may be on the topic)",
+                  type_label("suspension.apply"));
     }
 
     // --- under mu ---------------------------------------------------------------------------
@@ -106,6 +117,19 @@ struct KafkaGateway::Impl {
         pending.erase(b->items[i].command_id.value());
         pending_gauge.set(double(pending.size()));
         if (--b->unresolved == 0) finish_locked(b);
+        else if (b->deadline_passed) answer_if_all_on_topic_locked(b);
+    }
+
+    // After the deadline: "pending" promises the command is on the topic, so a command whose
+    // delivery the broker has not confirmed yet is waited for (librdkafka reports every message,
+    // by message.timeout.ms plus its reconnect backoff while the broker is down) and answered
+    // "could not be queued" if it fails, never as pending.
+    void answer_if_all_on_topic_locked(const std::shared_ptr<Batch>& b) {
+        for (std::size_t i = 0; i < b->items.size(); ++i)
+            if (!b->resolved[i] && b->delivery[i] == Batch::Delivery::unknown) return;
+        for (std::size_t i = 0; i < b->items.size(); ++i)
+            if (!b->resolved[i]) b->items[i].state = DispatchItem::State::pending;
+        finish_locked(b);
     }
 
     void fail_locked(const std::shared_ptr<Batch>& b, std::size_t i, std::string error) {
@@ -116,15 +140,47 @@ struct KafkaGateway::Impl {
         resolve_locked(b, i);
     }
 
+    // Enqueues one command; its delivery report comes to on_delivery. attempt 0 is the first send.
+    std::optional<std::string> send(const std::shared_ptr<const Outgoing>& m, const std::weak_ptr<Batch>& wb,
+                                    int attempt) {
+        if (!producer) return std::string("producer not running");
+        return producer->produce(m->topic, -1, m->key, m->value, {{"ocms-command-id", m->id}},
+                                 [this, m, wb, attempt](const kafka::DeliveryReport& r) { on_delivery(m, wb, attempt, r); });
+    }
+
     // --- callbacks from the three threads -----------------------------------------------------
-    void on_delivery(const std::string& command_id, const std::string& type, const std::weak_ptr<Batch>& wb,
+    void on_delivery(const std::shared_ptr<const Outgoing>& m, const std::weak_ptr<Batch>& wb, int attempt,
                      const kafka::DeliveryReport& r) {
+        const std::string& command_id = m->id;
         if (r.ok()) {
-            metrics.counter("ocms_commands_produced_total", "", type_label(type)).inc();
+            metrics.counter("ocms_commands_produced_total", "", type_label(m->type)).inc();
             log::debug("command delivered", {{"commandId", command_id}, {"partition", std::to_string(r.partition)},
-                                             {"offset", std::to_string(r.offset)}});
+                                             {"offset", std::to_string(r.offset)}, {"attempt", std::to_string(attempt)}});
+        } else if ((r.possibly_persisted || attempt > 0) && !stopping) {
+            // Timed out in flight: the broker may have written it (found by tests/chaos: commands
+            // answered "could not be queued" were applied after the broker's restart). "Could not
+            // be queued" would invite a retry with a new command id, applied twice; only an
+            // acknowledged copy settles it, and a second copy of the same command id is answered
+            // from the worker's inbox (DESIGN.md invariant 3). So: send it again until acknowledged.
+            metrics.counter("ocms_commands_resent_total", "", type_label(m->type)).inc();
+            if (attempt % 10 == 0)
+                log::warn("command may be on the topic; sending it again until the broker acknowledges it",
+                          {{"commandId", command_id}, {"error", r.error}, {"attempt", std::to_string(attempt + 1)}});
+            {
+                std::lock_guard lk(mu);
+                auto b = wb.lock();
+                if (b && !b->done) {
+                    if (auto it = pending.find(command_id); it != pending.end())
+                        b->delivery[it->second.index] = Batch::Delivery::resending;
+                    if (b->deadline_passed) answer_if_all_on_topic_locked(b);
+                }
+            }
+            if (auto err = send(m, wb, attempt + 1))
+                log::error("command may or may not be on the topic: sending it again failed",
+                           {{"commandId", command_id}, {"error", *err}});
+            return;
         } else {
-            metrics.counter("ocms_commands_produce_failed_total", "", type_label(type)).inc();
+            metrics.counter("ocms_commands_produce_failed_total", "", type_label(m->type)).inc();
             log::error("command delivery failed", {{"commandId", command_id}, {"error", r.error}});
         }
         std::lock_guard lk(mu);
@@ -133,23 +189,21 @@ struct KafkaGateway::Impl {
         auto it = pending.find(command_id);
         if (it == pending.end()) return;
         std::size_t i = it->second.index;
-        if (r.ok()) b->delivery[i] = Batch::Delivery::delivered;
-        else fail_locked(b, i, r.error);
+        if (!r.ok()) return fail_locked(b, i, r.error);
+        b->delivery[i] = Batch::Delivery::delivered;
+        if (b->deadline_passed) answer_if_all_on_topic_locked(b);
     }
 
     void on_deadline(const std::weak_ptr<Batch>& wb) {
         std::lock_guard lk(mu);
         auto b = wb.lock();
         if (!b || b->done) return;
-        for (std::size_t i = 0; i < b->items.size(); ++i) {
-            if (b->resolved[i]) continue;
-            auto& item = b->items[i];
-            if (b->delivery[i] == Batch::Delivery::unknown)
-                log::warn("no delivery report at the deadline; reporting the command as pending",
-                          {{"commandId", item.command_id.value()}});
-            item.state = DispatchItem::State::pending;
-        }
-        finish_locked(b);
+        b->deadline_passed = true;
+        for (std::size_t i = 0; i < b->items.size(); ++i)
+            if (!b->resolved[i] && b->delivery[i] == Batch::Delivery::unknown)
+                log::warn("no delivery report at the deadline; answering once the broker's report is in",
+                          {{"commandId", b->items[i].command_id.value()}});
+        answer_if_all_on_topic_locked(b);
     }
 
     void on_reply(messages::Reply reply) {
@@ -261,7 +315,12 @@ KafkaGateway::KafkaGateway(std::shared_ptr<const EdgeConfig> config,
 KafkaGateway::~KafkaGateway() { stop(); }
 
 void KafkaGateway::start(const kafka::ConfigMap& producer_extra, bool reply_consumer) {
+    // While the broker is down librdkafka checks message timeouts only when its broker thread
+    // wakes for a reconnect attempt; with the default backoff (up to 10 s) a delivery report came
+    // 13 s after produce (tests/chaos). At most 1 s between attempts keeps the report near
+    // message.timeout.ms, so a "could not be queued" answer comes before the deadline.
     kafka::ConfigMap conf{{"message.timeout.ms", std::to_string(impl_->config->kafka_message_timeout.count())},
+                          {"reconnect.backoff.max.ms", "1000"},
                           {"client.id", "ocms-edge-" + std::to_string(impl_->config->instance)}};
     conf.insert(conf.end(), producer_extra.begin(), producer_extra.end());
     auto p = kafka::Producer::create(impl_->config->brokers, conf);
@@ -329,13 +388,9 @@ void KafkaGateway::dispatch(std::vector<messages::Command> commands, net::any_io
         std::string topic = topic_for(c.type);
         std::optional<std::string> err;
         if (topic.empty()) err = "no topic for command type " + c.type;
-        else if (!impl_->producer) err = "producer not running";
         else
-            err = impl_->producer->produce(
-                topic, -1, keys[i], messages::encode(c), {{"ocms-command-id", id}},
-                [impl = impl_.get(), id, type = c.type, wb = std::weak_ptr<Batch>(b)](const kafka::DeliveryReport& r) {
-                    impl->on_delivery(id, type, wb, r);
-                });
+            err = impl_->send(std::make_shared<const Outgoing>(Outgoing{id, c.type, topic, keys[i], messages::encode(c)}),
+                              b, 0);
         if (err) {
             impl_->metrics.counter("ocms_commands_produce_failed_total", "", type_label(c.type)).inc();
             log::error("command not queued", {{"commandId", id}, {"error", *err}});

@@ -7,6 +7,14 @@
 // becomes true. stop() ends both threads and flushes the producer; call it before the
 // io_context the gateway's timers run on is destroyed.
 //
+// At the deadline the callback gets what is known: replied items, and pending ones for commands
+// the broker acknowledged. A command whose delivery report is not in yet is waited for (it comes
+// within message.timeout.ms plus librdkafka's reconnect backoff), so "pending" always means "on
+// the topic" and a command the broker never took is answered as failed. A delivery that timed out
+// in flight may have reached the topic all the same: such a command is sent again (same command
+// id; the worker's inbox answers a second copy) until the broker acknowledges it, and counts as
+// pending meanwhile; it is never answered as failed.
+//
 // Threading: dispatch() may be called from any thread. Replies arrive on the consumer thread,
 // delivery reports on the poll thread, deadlines on the io_context; all three meet in the
 // pending map behind one mutex. The caller's callback is posted to the executor it passes (the
@@ -36,7 +44,7 @@ namespace ocms::edge {
 struct DispatchItem {
     enum class State {
         replied,  // a worker answered: reply is set
-        pending,  // on the topic (delivery confirmed or not yet reported); the answer comes later
+        pending,  // on the topic (acknowledged, or being re-sent until it is); the worker's answer comes later
         failed,   // could not be queued (enqueue or delivery failed): error is set
     };
     CommandId command_id;

@@ -4,6 +4,9 @@
 #include "support.hpp"
 
 #include <gtest/gtest.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include <thread>
 
 using namespace edge_test;
 
@@ -43,9 +46,12 @@ Run dispatch(KafkaGateway& g, boost::asio::io_context& ioc, std::vector<messages
         ++run.callbacks;
     });
     if (feed) feed(copy);
-    ioc.restart();
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (run.callbacks == 0 && std::chrono::steady_clock::now() < until) ioc.run_for(std::chrono::milliseconds(20));
+    while (run.callbacks == 0 && std::chrono::steady_clock::now() < until) {
+        ioc.restart();  // the io_context stops when it runs out of work (after the deadline's timer)
+        ioc.run_for(std::chrono::milliseconds(20));
+    }
+    ioc.restart();
     ioc.run_for(std::chrono::milliseconds(50));  // a second callback would show here
     return run;
 }
@@ -110,6 +116,58 @@ TEST(Gateway, FailedDeliveryIsReportedAsFailed) {
     EXPECT_NE(m.render().find(R"(ocms_commands_produce_failed_total{type="suspension.apply"} 1)"), std::string::npos);
     auto a = staff_apply::assemble(RequestId("r"), run.items);
     EXPECT_NE(a.body.find("Command could not be queued; please retry"), std::string::npos);
+    g.stop();
+}
+
+TEST(Gateway, AtTheDeadlineAnUnconfirmedCommandIsWaitedForNotReportedPending) {
+    // Found by tests/chaos: with the broker killed, librdkafka's delivery report came 13 s after
+    // produce (message.timeout.ms 5 s plus its reconnect backoff), after the 8 s deadline; the edge
+    // answered "pending" for commands that never reached the topic, so their outcome never came.
+    boost::asio::io_context ioc;
+    metrics::Registry m;
+    KafkaGateway g(config("127.0.0.1:1", 300, 1200), registry(), m, ioc.get_executor());
+    g.start({{"log_level", "0"}}, false);
+    auto run = dispatch(g, ioc, commands({"A1", "B2"}));
+    ASSERT_EQ(run.callbacks, 1);
+    EXPECT_EQ(run.items[0].state, DispatchItem::State::failed);
+    EXPECT_EQ(run.items[1].state, DispatchItem::State::failed);
+    EXPECT_GE(run.took.count(), 1100);  // past the deadline: the delivery reports were waited for
+    g.stop();
+}
+
+TEST(Gateway, ADeliveryTimedOutInFlightIsSentAgainNeverReportedFailed) {
+    // Found by tests/chaos: after the broker's restart, commands that timed out in flight were
+    // answered "could not be queued; please retry" and then applied (the broker had written them):
+    // a caller's retry would have applied them twice. A mock broker answers slower than the
+    // message timeout, then recovers: the command is sent again and reported pending, not failed.
+    char err[256];
+    std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)> host(
+        rd_kafka_new(RD_KAFKA_PRODUCER, rd_kafka_conf_new(), err, sizeof err), &rd_kafka_destroy);
+    ASSERT_TRUE(host) << err;
+    std::unique_ptr<rd_kafka_mock_cluster_t, decltype(&rd_kafka_mock_cluster_destroy)> cluster(
+        rd_kafka_mock_cluster_new(host.get(), 1), &rd_kafka_mock_cluster_destroy);
+    ASSERT_TRUE(cluster);
+    rd_kafka_mock_topic_create(cluster.get(), messages::kTopicSuspension, 6, 1);
+    boost::asio::io_context ioc;
+    metrics::Registry m;
+    KafkaGateway g(config(rd_kafka_mock_cluster_bootstraps(cluster.get()), 5000, 1000), registry(), m,
+                   ioc.get_executor());
+    g.start({{"log_level", "0"}}, false);
+    for (int i = 0; i < 100 && !g.producer_ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_TRUE(g.producer_ready());
+    rd_kafka_mock_broker_set_rtt(cluster.get(), 1, 1800);  // the first answer comes after the timeout
+    std::thread heal([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1300));  // after the timeout (1 s)
+        rd_kafka_mock_broker_set_rtt(cluster.get(), 1, 0);
+    });
+    auto run = dispatch(g, ioc, commands({"A1"}));
+    heal.join();
+    ASSERT_EQ(run.callbacks, 1);
+    EXPECT_EQ(run.items[0].state, DispatchItem::State::pending) << run.items[0].error;
+    auto text = m.render();
+    EXPECT_EQ(text.find(R"(ocms_commands_resent_total{type="suspension.apply"} 0)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"(ocms_commands_produced_total{type="suspension.apply"} 1)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"(ocms_commands_produce_failed_total{type="suspension.apply"} 0)"), std::string::npos) << text;
     g.stop();
 }
 
