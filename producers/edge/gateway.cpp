@@ -140,12 +140,15 @@ struct KafkaGateway::Impl {
         resolve_locked(b, i);
     }
 
-    // Enqueues one command; its delivery report comes to on_delivery. attempt 0 is the first send.
+    // Enqueues one command; its delivery report comes to on_delivery. attempt 0 is the first send;
+    // a re-send is enqueued from the delivery report itself (on the poll thread), which librdkafka
+    // allows (produce() polls only when its queue of 100,000 messages is full).
     std::optional<std::string> send(const std::shared_ptr<const Outgoing>& m, const std::weak_ptr<Batch>& wb,
                                     int attempt) {
         if (!producer) return std::string("producer not running");
-        return producer->produce(m->topic, -1, m->key, m->value, {{"ocms-command-id", m->id}},
-                                 [this, m, wb, attempt](const kafka::DeliveryReport& r) { on_delivery(m, wb, attempt, r); });
+        return producer->produce(
+            m->topic, -1, m->key, m->value, {{"ocms-command-id", m->id}},
+            [this, m, wb, attempt](const kafka::DeliveryReport& r) { on_delivery(m, wb, attempt, r); });
     }
 
     // --- callbacks from the three threads -----------------------------------------------------
@@ -154,8 +157,9 @@ struct KafkaGateway::Impl {
         const std::string& command_id = m->id;
         if (r.ok()) {
             metrics.counter("ocms_commands_produced_total", "", type_label(m->type)).inc();
-            log::debug("command delivered", {{"commandId", command_id}, {"partition", std::to_string(r.partition)},
-                                             {"offset", std::to_string(r.offset)}, {"attempt", std::to_string(attempt)}});
+            log::debug("command delivered",
+                       {{"commandId", command_id}, {"partition", std::to_string(r.partition)},
+                        {"offset", std::to_string(r.offset)}, {"attempt", std::to_string(attempt)}});
         } else if ((r.possibly_persisted || attempt > 0) && !stopping) {
             // Timed out in flight: the broker may have written it (found by tests/chaos: commands
             // answered "could not be queued" were applied after the broker's restart). "Could not
@@ -389,8 +393,8 @@ void KafkaGateway::dispatch(std::vector<messages::Command> commands, net::any_io
         std::optional<std::string> err;
         if (topic.empty()) err = "no topic for command type " + c.type;
         else
-            err = impl_->send(std::make_shared<const Outgoing>(Outgoing{id, c.type, topic, keys[i], messages::encode(c)}),
-                              b, 0);
+            err = impl_->send(
+                std::make_shared<const Outgoing>(Outgoing{id, c.type, topic, keys[i], messages::encode(c)}), b, 0);
         if (err) {
             impl_->metrics.counter("ocms_commands_produce_failed_total", "", type_label(c.type)).inc();
             log::error("command not queued", {{"commandId", id}, {"error", *err}});
