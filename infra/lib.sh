@@ -65,7 +65,9 @@ KAFKA_TOOL_OPTS="-Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xsha
 
 DEB_PACKAGES=(build-essential cmake ninja-build librdkafka-dev libboost-dev rapidjson-dev libpq-dev
   libspdlog-dev libjwt-dev libgtest-dev postgresql kcat openssl maven libcurl4-openssl-dev python3
-  curl procps iproute2 libxlsxwriter-dev python3-openpyxl chromium)
+  curl procps iproute2 libxlsxwriter-dev python3-openpyxl chromium
+  clang-16 libclang-rt-16-dev libssl-dev)
+# clang-16 and libclang-rt-16-dev (libFuzzer): infra/fuzz. libssl-dev: its JWT target signs tokens.
 # node and npm (the console's build, the browser test) are checked by command in ensure_packages:
 # a machine may have NodeSource's nodejs, which bundles npm and conflicts with Debian's npm package.
 

@@ -31,7 +31,11 @@ std::expected<Claims, AuthError> JwtVerifier::verify(std::string_view authorizat
         raw == nullptr)
         return std::unexpected(unauthorized("invalid token"));
     std::unique_ptr<jwt_t, JwtDeleter> jwt(raw);
-    if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256) return std::unexpected(unauthorized("unexpected token algorithm"));
+    // libjwt reads "alg" ignoring case; RFC 7515 4.1.1 says it is case-sensitive, so the header
+    // must say exactly HS256 (found by tests/fuzz: "Hs256" passed).
+    const char* alg = jwt_get_header(jwt.get(), "alg");
+    if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256 || alg == nullptr || std::string_view(alg) != "HS256")
+        return std::unexpected(unauthorized("unexpected token algorithm"));
     errno = 0;
     long exp = jwt_get_grant_int(jwt.get(), "exp");
     if (errno == ENOENT || exp <= 0) return std::unexpected(unauthorized("token without expiry"));

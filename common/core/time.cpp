@@ -85,7 +85,12 @@ std::optional<TimePoint> parse_iso(std::string_view s) {
         }
     }
     auto local = sys_days{ymd} + hours{h} + minutes{mi} + seconds{se} + microseconds{micros};
-    return TimePoint{local - offset};
+    const TimePoint t{local - offset};
+    // Only instants whose Singapore year has four digits, which format_local / format_offset write
+    // back in a form read here: "0000-01-01T00:00:00+14:00" is year -1 in Singapore (found by
+    // tests/fuzz: a command with it re-encoded to "-001-12-31T..." that no one could read).
+    if (int y = int(singapore_day(t).year()); y < 0 || y > 9999) return std::nullopt;
+    return t;
 }
 
 year_month_day singapore_day(TimePoint t) { return local_parts(t).ymd; }

@@ -16,12 +16,30 @@ void write_batch(json::Writer& w, const std::optional<BatchPos>& b) {
     w.EndObject();
 }
 
-std::optional<BatchPos> read_batch(const json::Value& doc) {
+// At most n characters of s (UTF-8 code points, as JSON Schema's maxLength counts them).
+std::string_view first_chars(std::string_view s, std::size_t n) {
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < s.size(); ++i)
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == n) return s.substr(0, i);
+    return s;
+}
+
+// A member that is absent or an int, never narrowed: false when it is there and not an int
+// (the schemas bound some of these numbers, not all; found by tests/fuzz: a reply's batch index
+// 4294967296 was read as 0, a replayOf partition likewise).
+bool int_or_absent(const json::Value& obj, const char* key) {
+    auto it = obj.FindMember(key);
+    return it == obj.MemberEnd() || it->value.IsInt();
+}
+
+// The batch position; nullopt when there is none. Fails when its numbers are not ints.
+Result<std::optional<BatchPos>> read_batch(const json::Value& doc) {
     const json::Value* b = json::get_object(doc, "batch");
-    if (!b) return std::nullopt;
+    if (!b) return std::optional<BatchPos>{};
+    if (!int_or_absent(*b, "index") || !int_or_absent(*b, "size")) return fail(codes::kBadRequest, "batch out of range");
     auto i = json::get_int(*b, "index");
     auto n = json::get_int(*b, "size");
-    if (!i || !n) return std::nullopt;
+    if (!i || !n) return std::optional<BatchPos>{};
     return BatchPos{int(*i), int(*n)};
 }
 }  // namespace
@@ -80,8 +98,12 @@ Result<Command> decode_command(const json::Value& doc) {
         c.reply_to = ReplyTo{std::string(json::get_string(*rt, "topic").value_or(kTopicReply)),
                              std::int32_t(json::get_int(*rt, "partition").value_or(0))};
     }
-    c.batch = read_batch(doc);
+    auto batch = read_batch(doc);
+    if (!batch) return std::unexpected(batch.error());
+    c.batch = *batch;
     if (const auto* ro = json::get_object(doc, "replayOf")) {
+        if (!int_or_absent(*ro, "partition") || (ro->HasMember("offset") && !(*ro)["offset"].IsInt64()))
+            return fail(codes::kBadRequest, "replayOf out of range");
         c.replay_of = ReplayOf{std::string(json::get_string(*ro, "topic").value_or("")),
                                std::int32_t(json::get_int(*ro, "partition").value_or(0)),
                                json::get_int(*ro, "offset").value_or(0)};
@@ -93,15 +115,18 @@ Result<Command> decode_command(const json::Value& doc) {
 }
 
 std::string encode(const Reply& r) {
+    // Within reply.v1 / outcome.v1's lengths whatever the command carried, so the edge never drops
+    // a reply (found by tests/fuzz: the rejection of a command with a 300-character noticeNo, or an
+    // over-long key in its payload, broke them and its caller was never answered).
     rapidjson::StringBuffer sb;
     json::Writer w(sb);
     w.StartObject();
-    str(w, "commandId", r.command_id.value());
-    if (r.request_id) str(w, "requestId", r.request_id->value());
-    str(w, "type", r.type);
-    str(w, "noticeNo", r.notice_no.value());
+    json::kv(w, "commandId", first_chars(r.command_id.value(), 64));
+    if (r.request_id) json::kv(w, "requestId", first_chars(r.request_id->value(), 64));
+    json::kv(w, "type", first_chars(r.type, 64));
+    json::kv(w, "noticeNo", first_chars(r.notice_no.value(), 64));
     json::kv(w, "appCode", r.app_code.str());
-    str(w, "message", r.message);
+    json::kv(w, "message", first_chars(r.message, 500));
     if (!r.data_json.empty()) {
         w.Key("data");
         w.RawValue(r.data_json.data(), r.data_json.size(), rapidjson::kObjectType);
@@ -127,7 +152,9 @@ Result<Reply> decode_reply(const json::Value& doc) {
     if (const auto* d = json::get_object(doc, "data")) r.data_json = json::to_string(*d);
     r.processed_at = parse_iso(json::get_string(doc, "processedAt").value_or("")).value_or(TimePoint{});
     r.from_inbox = json::get_bool(doc, "fromInbox").value_or(false);
-    r.batch = read_batch(doc);
+    auto batch = read_batch(doc);
+    if (!batch) return std::unexpected(batch.error());
+    r.batch = *batch;
     return r;
 }
 

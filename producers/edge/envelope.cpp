@@ -1,6 +1,7 @@
 #include "envelope.hpp"
 
 #include "json/json.hpp"
+#include "messages/messages.hpp"
 
 namespace ocms::edge {
 
@@ -16,6 +17,26 @@ std::string_view cps_default_code(ErrorKind kind, const AppCode& app) {
     }
 }
 
+// The message as valid UTF-8, an invalid byte as U+FFFD: a message may quote the request (its
+// path, a query parameter), whose bytes are anyone's, and the body must stay JSON (found by
+// tests/fuzz: a 404 for a path with byte 0xFF was not JSON).
+std::string utf8_text(std::string_view s) {
+    if (messages::valid_utf8(s)) return std::string(s);
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        if (n > 0 && i + n <= s.size() && messages::valid_utf8(s.substr(i, n))) {
+            out.append(s.substr(i, n));
+            i += n;
+        } else {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 RenderedError render_error(EnvelopeStyle style, const ApiError& e) {
@@ -29,6 +50,7 @@ RenderedError render_error(EnvelopeStyle style, const ApiError& e) {
         case ErrorKind::unprocessable: r.status = 422; r.code = codes::kBadRequest; break;
         case ErrorKind::internal: r.status = 500; r.code = codes::kInternal; break;
     }
+    const std::string message = utf8_text(e.message);
     rapidjson::StringBuffer sb;
     json::Writer w(sb);
     w.StartObject();
@@ -37,7 +59,7 @@ RenderedError render_error(EnvelopeStyle style, const ApiError& e) {
             w.Key("data");
             w.StartObject();
             json::kv(w, "appCode", std::string_view(e.code.empty() ? std::string(r.code.str()) : e.code));
-            json::kv(w, "message", std::string_view(e.message));
+            json::kv(w, "message", std::string_view(message));
             w.EndObject();
             break;
         case EnvelopeStyle::success_error:
@@ -45,17 +67,17 @@ RenderedError render_error(EnvelopeStyle style, const ApiError& e) {
             w.Key("error");
             w.StartObject();
             json::kv(w, "code", std::string_view(e.code.empty() ? std::string(cps_default_code(e.kind, r.code)) : e.code));
-            json::kv(w, "message", std::string_view(e.message));
+            json::kv(w, "message", std::string_view(message));
             w.EndObject();
             break;
         case EnvelopeStyle::status_failed:
             json::kv(w, "status", std::string_view("FAILED"));
             json::kv(w, "code", std::string_view(e.code.empty() ? std::string(r.code.str()) : e.code));
-            json::kv(w, "message", std::string_view(e.message));
+            json::kv(w, "message", std::string_view(message));
             break;
         case EnvelopeStyle::ocms_flat:
             json::kv(w, "appCode", std::string_view(e.code.empty() ? std::string(r.code.str()) : e.code));
-            json::kv(w, "message", std::string_view(e.message));
+            json::kv(w, "message", std::string_view(message));
             break;
     }
     w.EndObject();

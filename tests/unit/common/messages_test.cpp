@@ -1,3 +1,4 @@
+#include "json/schema_registry.hpp"
 #include "messages/messages.hpp"
 
 #include <gtest/gtest.h>
@@ -63,6 +64,76 @@ TEST(Messages, ReplyRoundTripKeepsDataAndCode) {
     EXPECT_EQ(back->notice_no.value(), "500500303J");
 }
 
+// Found by tests/fuzz (reply_decode, worker_command): numbers past an int were narrowed or
+// dropped in decode (a reply's batch index 4294967296 read as 0, a replayOf offset past int64 as
+// 0); now such a message does not decode (the edge skips the reply, the worker dead-letters).
+TEST(Messages, NumbersPastTheirTypeAreRefusedNotNarrowed) {
+    auto reply = [](const std::string& batch) {
+        return json::parse(R"({"commandId":"c1","type":"suspension.apply","noticeNo":"500500303J","appCode":"OCMS-2000",)"
+                           R"("message":"ok","processedAt":"2025-03-22T19:00:02","fromInbox":false,"batch":)" + batch + "}");
+    };
+    for (const char* bad : {R"({"index":4294967296,"size":1})", R"({"index":0,"size":18446744073709551615})",
+                            R"({"index":-2147483649,"size":1})", R"({"index":1.5,"size":2})"}) {
+        auto doc = reply(bad);
+        ASSERT_TRUE(doc) << bad;
+        EXPECT_FALSE(decode_reply(*doc)) << bad;
+    }
+    auto ok = reply(R"({"index":2147483647,"size":1})");
+    ASSERT_TRUE(ok);
+    auto back = decode_reply(*ok);
+    ASSERT_TRUE(back && back->batch);
+    EXPECT_EQ(back->batch->index, 2147483647);
+
+    auto command = [](const std::string& replay_of) {
+        std::string text = encode(sample());
+        text.insert(text.rfind(",\"payload\""), R"(,"replayOf":)" + replay_of);
+        return json::parse(text);
+    };
+    for (const char* bad : {R"({"topic":"t","partition":4294967296,"offset":1})",
+                            R"({"topic":"t","partition":1,"offset":18446744073709551615})"}) {
+        auto doc = command(bad);
+        ASSERT_TRUE(doc) << bad;
+        EXPECT_FALSE(decode_command(*doc)) << bad;
+    }
+    auto fine = command(R"({"topic":"ocms.cmd.suspension","partition":3,"offset":9223372036854775807})");
+    ASSERT_TRUE(fine);
+    auto cmd = decode_command(*fine);
+    ASSERT_TRUE(cmd && cmd->replay_of) << (cmd ? "" : cmd.error().message);
+    EXPECT_EQ(cmd->replay_of->offset, 9223372036854775807LL);
+    EXPECT_EQ(cmd->replay_of->partition, 3);
+}
+
+// Found by tests/fuzz (worker_command): the worker answers a command it dead-letters with
+// "Command rejected: <why>" and the payload's noticeNo; a 300-character noticeNo (or a why naming
+// a 600-character key) made a reply that reply.v1 refuses, so the edge dropped it.
+TEST(Messages, ReplyStaysWithinItsSchemaLengths) {
+    Reply r;
+    r.command_id = CommandId("5b0e7d8a-0c43-4d55-9d1f-6a3b2f0e9c11");
+    r.type = "suspension.apply";
+    r.notice_no = NoticeNo(std::string(300, 'X'));
+    r.app_code = codes::kBadRequest;
+    std::string why = "Command rejected: #/";
+    for (int i = 0; i < 600; ++i) why += "\xc3\xa9";  // é: two bytes, one character
+    r.message = why;
+    r.processed_at = *parse_iso("2025-03-22T19:00:02");
+    auto doc = json::parse(encode(r));
+    ASSERT_TRUE(doc);
+    auto reg = json::SchemaRegistry::load(OCMS_SCHEMAS_DIR);
+    EXPECT_EQ(reg->validate("reply.v1", *doc), "");
+    EXPECT_EQ(reg->validate("outcome.v1", *doc), "");
+    auto back = decode_reply(*doc);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->notice_no.value(), std::string(64, 'X'));
+    EXPECT_EQ(back->message.size(), 20u + 2 * 480u);  // 20 ASCII + 480 two-byte characters = 500
+    EXPECT_EQ(back->message, why.substr(0, back->message.size()));
+    r.notice_no = NoticeNo("500500303J");  // within the limits nothing changes
+    r.message = "TS Success";
+    auto same = json::parse(encode(r));
+    ASSERT_TRUE(same);
+    EXPECT_EQ(decode_reply(*same)->message, "TS Success");
+    EXPECT_EQ(decode_reply(*same)->notice_no.value(), "500500303J");
+}
+
 TEST(Messages, DeadLetterKeepsBinaryOriginal) {
     DeadLetter d;
     d.reason = "json";
@@ -87,6 +158,28 @@ TEST(Messages, Utf8AndBase64) {
     for (const std::string& s : std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff", 2)})
         EXPECT_EQ(*base64_decode(base64_encode(s)), s);
     EXPECT_FALSE(base64_decode("a*b"));
+}
+
+// Found by tests/fuzz (worker_command): a command with "type" (or "noticeNo", "requestId") twice
+// passed the envelope schema; OCMS read the first, a producer in Python or Java the last, so the
+// message key and the notice applied could differ. A repeated name is refused, at any depth.
+TEST(Json, ParseRefusesDuplicateKeys) {
+    for (const char* bad : {R"({"a":1,"a":2})", R"({"x":{"b":1,"c":0,"b":1}})", R"([1,{"c":[{"d":1,"d":1}]}])",
+                            R"({"type":"suspension.apply","payload":{},"type":"revival.apply"})"}) {
+        auto d = json::parse(bad);
+        ASSERT_FALSE(d) << bad;
+        EXPECT_EQ(d.error().rfind("duplicate key '", 0), 0u) << d.error();
+    }
+    EXPECT_EQ(json::parse(R"({"noticeNo":"1","noticeNo":"2"})").error(), "duplicate key 'noticeNo'");
+    const std::string long_name = std::string(63, 'k') + "\xc3\xa9";  // the name shown stops before the cut character
+    EXPECT_EQ(json::parse("{\"" + long_name + "\":1,\"" + long_name + "\":2}").error(),
+              "duplicate key '" + std::string(63, 'k') + "'");
+    // The same name in different objects, and many distinct names, are fine.
+    EXPECT_TRUE(json::parse(R"({"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]})"));
+    std::string wide = "{";
+    for (int i = 0; i < 20000; ++i) wide += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
+    EXPECT_TRUE(json::parse(wide + "}"));
+    EXPECT_FALSE(json::parse(wide + ",\"k19999\":0}"));
 }
 
 TEST(Json, ParseRefusesBadUtf8AndGarbage) {

@@ -36,6 +36,21 @@ TEST(Time, SingaporeDayTurnsAtMidnightLocal) {
     EXPECT_EQ(singapore_day(*parse_iso("2025-03-22T16:30:00Z")), year{2025} / March / 23);
 }
 
+// Found by tests/fuzz (worker_command): an issuedAt of year 0 with a positive offset is year -1
+// in Singapore, which format_offset wrote as "-001-12-31T..." and parse_iso could not read back.
+TEST(Time, OnlyTimesWithAFourDigitSingaporeYear) {
+    for (const char* bad : {"0000-01-01T00:00:00+14:00", "0000-01-01T00:00:00+08:01", "9999-12-31T23:59:59-14:00",
+                            "9999-12-31T16:00:00Z"})
+        EXPECT_FALSE(parse_iso(bad)) << bad;
+    for (const char* good : {"0000-01-01T00:00:00Z", "0000-01-01T08:00:00+08:00", "9999-12-31T23:59:59",
+                             "9999-12-31T15:59:59.999999Z"}) {
+        auto t = parse_iso(good);
+        ASSERT_TRUE(t) << good;
+        EXPECT_EQ(parse_iso(format_offset(*t)), t) << good << " -> " << format_offset(*t);
+        EXPECT_EQ(parse_iso(format_local(*t)), std::chrono::floor<std::chrono::seconds>(*t)) << good;
+    }
+}
+
 TEST(Time, MicrosRoundTrip) {
     auto t = system_now();
     EXPECT_EQ(from_micros(to_micros(t)), t);

@@ -1,5 +1,6 @@
 // The one function that picks the HTTP status and the error envelope.
 #include "envelope.hpp"
+#include "json/json.hpp"
 
 #include <gtest/gtest.h>
 
@@ -45,6 +46,22 @@ TEST(Envelope, PlusStageStyle) {
     EXPECT_EQ(r.body, R"({"status":"FAILED","code":"OCMS-4000","message":"Stage transition not allowed: DN1 -> CFC"})");
     r = render_error(EnvelopeStyle::status_failed, {ErrorKind::unauthorized, "Unauthorized"});
     EXPECT_EQ(r.body, R"({"status":"FAILED","code":"OCMS-4001","message":"Unauthorized"})");
+}
+
+// Found by tests/fuzz (edge_http): "No such API: <path>" quoted a path with byte 0xFF, and the
+// 404's body was not JSON (invalid UTF-8). Every style now writes a message as valid UTF-8.
+TEST(Envelope, MessageIsAlwaysValidUtf8) {
+    for (auto style : {EnvelopeStyle::ocms_data, EnvelopeStyle::success_error, EnvelopeStyle::status_failed,
+                       EnvelopeStyle::ocms_flat}) {
+        auto r = render_error(style, {ErrorKind::not_found, "No such API: /v1/a\xff\xc3(\xe2\x82\xac\xed\xa0\x80\xf0\x9f\x98"});
+        auto doc = ocms::json::parse(r.body);
+        ASSERT_TRUE(doc) << r.body;
+        EXPECT_NE(r.body.find("No such API: /v1/a\xEF\xBF\xBD\xEF\xBF\xBD(\xe2\x82\xac\xEF\xBF\xBD"), std::string::npos)
+            << r.body;
+    }
+    // Valid text, multi-byte included, is kept as it is.
+    auto r = render_error(EnvelopeStyle::ocms_flat, {ErrorKind::bad_request, "caf\xc3\xa9 \xe2\x82\xac"});
+    EXPECT_EQ(r.body, "{\"appCode\":\"OCMS-4000\",\"message\":\"caf\xc3\xa9 \xe2\x82\xac\"}");
 }
 
 TEST(Envelope, SaneRequestIds) {

@@ -2,6 +2,8 @@
 #include "support.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 using namespace edge_test;
 namespace http = boost::beast::http;
@@ -104,6 +106,12 @@ TEST_F(Pipeline, DuplicateNotice) {
     expect_400(R"({"noticeNo":["A1","A1"],"suspensionType":"TS","reasonOfSuspension":"ACR","officerAuthorisingSuspension":"J"})",
                "Duplicate notice number: A1");
 }
+// A repeated name (found by tests/fuzz on the command topics): refused, never "the first wins".
+TEST_F(Pipeline, DuplicateKey) {
+    expect_400(R"({"noticeNo":["A1"],"suspensionType":"TS","reasonOfSuspension":"ACR","officerAuthorisingSuspension":"J",
+      "noticeNo":["B2"]})",
+               "duplicate key 'noticeNo'");
+}
 TEST_F(Pipeline, OversizeBody) {
     expect_400(R"({"noticeNo":["A1"],"suspensionType":"TS","reasonOfSuspension":"ACR","officerAuthorisingSuspension":"J",
       "suspensionRemarks":")" + std::string(5000, 'x') + "\"}",
@@ -125,6 +133,35 @@ TEST_F(Pipeline, BadTokensAre401) {
         EXPECT_EQ(app_code(r), "OCMS-4001");
     }
     EXPECT_TRUE(f.gateway->seen.empty());
+}
+// Found by tests/fuzz (jwt_auth): libjwt reads the header's "alg" ignoring case, so a token whose
+// header said "Hs256", correctly signed, passed; RFC 7515 4.1.1 makes "alg" case-sensitive.
+TEST_F(Pipeline, TheHeaderMustSayExactlyHS256) {
+    auto b64url = [](std::string_view in) {
+        std::string s = messages::base64_encode(in);
+        for (char& c : s) c = c == '+' ? '-' : c == '/' ? '_' : c;
+        while (!s.empty() && s.back() == '=') s.pop_back();
+        return s;
+    };
+    const long now = long(std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count());
+    auto token = [&](const std::string& alg) {
+        const std::string signing = b64url(R"({"alg":")" + alg + R"(","typ":"JWT"})") + "." +
+                                    b64url(R"({"iss":"ocms","sub":"t","exp":)" + std::to_string(now + 600) +
+                                           R"(,"roles":["OCMS_STAFF"]})");
+        unsigned char mac[EVP_MAX_MD_SIZE];
+        unsigned int len = 0;
+        HMAC(EVP_sha256(), kKey.data(), int(kKey.size()), reinterpret_cast<const unsigned char*>(signing.data()),
+             signing.size(), mac, &len);
+        return signing + "." + b64url(std::string_view(reinterpret_cast<const char*>(mac), len));
+    };
+    EXPECT_EQ(f.post(kApply, kGood, token("HS256")).result_int(), 200u);  // the control: signed right
+    for (const char* alg : {"Hs256", "hs256", "HS256 "}) {
+        auto r = f.post(kApply, kGood, token(alg));
+        EXPECT_EQ(r.result_int(), 401u) << alg << " -> " << r.body();
+        EXPECT_EQ(app_code(r), "OCMS-4001");
+    }
+    EXPECT_EQ(f.gateway->seen.size(), 2u);  // the control's two notices only
 }
 TEST_F(Pipeline, WrongRoleIs403) {
     auto r = f.post(kApply, kGood, make_token({"PLUS", "OPS"}));
