@@ -1,5 +1,7 @@
 #include "processor.hpp"
 
+#include "intake.hpp"
+
 #include "core/log.hpp"
 
 namespace ocms::worker {
@@ -33,16 +35,6 @@ messages::Reply make_reply(const messages::Command& c, const std::string& notice
     r.processed_at = now;
     r.batch = c.batch;
     return r;
-}
-
-// The payload's notice number: "noticeNo", or "notice_no" in the payloads that keep their
-// sender's snake_case names (court.update, as CAS sends it).
-std::string notice_of(const json::Value& doc) {
-    if (const auto* p = json::get_object(doc, "payload")) {
-        if (auto n = json::get_string(*p, "noticeNo")) return std::string(*n);
-        if (auto n = json::get_string(*p, "notice_no")) return std::string(*n);
-    }
-    return {};
 }
 
 std::optional<messages::Reply> stored_reply(std::string_view text) {
@@ -89,32 +81,13 @@ Processor::Processor(std::shared_ptr<const json::SchemaRegistry> schemas, Clock 
 Processor::Prepared Processor::prepare(const InMessage& in) const {
     Prepared p;
     p.in = &in;
-    auto parsed = json::parse(in.value);
-    if (!parsed) {
-        p.dlq_reason = "json";
-        p.dlq_error = "not JSON: " + parsed.error();
-    } else {
-        p.doc = std::move(*parsed);
-        if (auto why = schemas_->validate("envelope.v1", p.doc); !why.empty()) {
-            p.dlq_reason = "schema";
-            p.dlq_error = "envelope.v1 " + why;
-        } else if (auto cmd = messages::decode_command(p.doc); !cmd) {
-            p.dlq_reason = "schema";
-            p.dlq_error = cmd.error().message;
-        } else {
-            p.command = std::move(*cmd);
-            p.handler = find_handler(p.command->type, p.command->schema_version);
-            const auto schema = messages::payload_schema_name(p.command->type, p.command->schema_version);
-            if (!p.handler || !schemas_->has(schema)) {
-                p.dlq_reason = "unknown-type";
-                p.dlq_error = "no handler for " + p.command->type + " v" + std::to_string(p.command->schema_version);
-            } else if (auto why2 = schemas_->validate(schema, *json::get_object(p.doc, "payload")); !why2.empty()) {
-                p.dlq_reason = "schema";
-                p.dlq_error = schema + " " + why2;
-            }
-        }
-    }
-    p.notice = parsed ? notice_of(p.doc) : std::string();
+    auto t = take_in(in.value, *schemas_);
+    p.doc = std::move(t.doc);
+    p.command = std::move(t.command);
+    p.handler = t.handler;
+    p.dlq_reason = std::move(t.dlq_reason);
+    p.dlq_error = std::move(t.dlq_error);
+    p.notice = t.parsed ? notice_of(p.doc) : std::string();
     if (p.notice.empty()) p.notice = in.key;
     return p;
 }

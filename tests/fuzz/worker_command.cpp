@@ -2,10 +2,9 @@
 // database, and the pure halves of the handlers after that. Anyone can publish to ocms.cmd.*
 // (DESIGN.md invariant 5), so every byte string must end as a command or a dead letter.
 //
-// The steps are Processor::prepare's (consumers/worker/processor.cpp), in its order and with the
-// same public functions: json::parse, "envelope.v1", messages::decode_command, the handler table,
-// the payload's schema. Processor::prepare itself is private (it fills the processor's batch
-// state), so its dozen lines of glue are restated here.
+// The steps are the worker's own: worker::take_in (consumers/worker/intake.cpp), which
+// Processor::prepare runs on every message: json::parse, "envelope.v1", messages::decode_command,
+// the handler table, the payload's schema.
 // Then, for a command that passed: the handler's payload parser and the domain decision over a
 // fixed notice (stage_change::parse_request + decide_stage_change / classify_toppan,
 // court::check_court_record + decide_court_update, the suspension and revival mappings +
@@ -30,6 +29,7 @@
 #include "domain/stage.hpp"
 #include "domain/suspension.hpp"
 #include "handler.hpp"
+#include "intake.hpp"
 #include "handlers/change_stage.hpp"
 
 #include <cstdint>
@@ -39,56 +39,6 @@
 using namespace ocms;
 
 namespace {
-
-// What Processor::prepare decides.
-struct Prepared {
-    json::Document doc;
-    bool parsed = false;
-    std::optional<messages::Command> command;
-    const worker::HandlerEntry* handler = nullptr;
-    std::optional<std::string> dlq_reason;
-    std::string dlq_error;
-};
-
-Prepared prepare(std::string_view value, const json::SchemaRegistry& reg) {
-    Prepared p;
-    auto parsed = json::parse(value);
-    if (!parsed) {
-        p.dlq_reason = "json";
-        p.dlq_error = "not JSON: " + parsed.error();
-        return p;
-    }
-    p.parsed = true;
-    p.doc = std::move(*parsed);
-    if (auto why = reg.validate("envelope.v1", p.doc); !why.empty()) {
-        p.dlq_reason = "schema";
-        p.dlq_error = "envelope.v1 " + why;
-    } else if (auto cmd = messages::decode_command(p.doc); !cmd) {
-        p.dlq_reason = "schema";
-        p.dlq_error = cmd.error().message;
-    } else {
-        p.command = std::move(*cmd);
-        p.handler = worker::find_handler(p.command->type, p.command->schema_version);
-        const auto schema = messages::payload_schema_name(p.command->type, p.command->schema_version);
-        if (!p.handler || !reg.has(schema)) {
-            p.dlq_reason = "unknown-type";
-            p.dlq_error = "no handler for " + p.command->type + " v" + std::to_string(p.command->schema_version);
-        } else if (auto why2 = reg.validate(schema, *json::get_object(p.doc, "payload")); !why2.empty()) {
-            p.dlq_reason = "schema";
-            p.dlq_error = schema + " " + why2;
-        }
-    }
-    return p;
-}
-
-// processor.cpp's notice_of: the payload's noticeNo, or notice_no (court.update).
-std::string notice_of(const json::Value& doc) {
-    if (const auto* p = json::get_object(doc, "payload")) {
-        if (auto n = json::get_string(*p, "noticeNo")) return std::string(*n);
-        if (auto n = json::get_string(*p, "notice_no")) return std::string(*n);
-    }
-    return {};
-}
 
 // The reply the worker publishes for a command (processor.cpp make_reply), checked as the edge
 // checks it (gateway.cpp handle_bytes: JSON, reply.v1, decode_reply).
@@ -133,7 +83,7 @@ void check_fidelity(const json::Value& original, const messages::Command& c) {
     FUZZ_CHECK(t1 && *t1 == c.issued_at, "issuedAt changed: " + json::to_string(original));
 }
 
-void check_dead_letter(std::string_view value, const Prepared& p) {
+void check_dead_letter(std::string_view value, const worker::Intake& p) {
     messages::DeadLetter d;
     d.reason = *p.dlq_reason;
     d.error = p.dlq_error;
@@ -258,8 +208,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)quiet;
     const auto& reg = *fuzz::schemas();
     const std::string_view value = fuzz::as_text(data, size);
-    Prepared p = prepare(value, reg);
-    const std::string notice = p.parsed ? notice_of(p.doc) : std::string();
+    worker::Intake p = worker::take_in(value, reg);
+    const std::string notice = p.parsed ? worker::notice_of(p.doc) : std::string();
 
     if (p.dlq_reason) {
         check_dead_letter(value, p);
