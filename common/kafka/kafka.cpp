@@ -284,14 +284,34 @@ std::optional<std::pair<std::int64_t, std::int64_t>> Consumer::watermarks(const 
 std::optional<std::int64_t> Consumer::lag(std::chrono::milliseconds timeout) {
     rd_kafka_topic_partition_list_t* raw = nullptr;
     if (rd_kafka_assignment(rk_, &raw) != RD_KAFKA_RESP_ERR_NO_ERROR || !raw) return std::nullopt;
-    ListPtr l(raw);
-    if (rd_kafka_committed(rk_, l.get(), int(timeout.count()))) return std::nullopt;
+    ListPtr committed(raw);
+    if (committed->cnt == 0) return std::nullopt;
+    ListPtr ends(rd_kafka_topic_partition_list_copy(committed.get()));
+    if (rd_kafka_committed(rk_, committed.get(), int(timeout.count()))) return std::nullopt;
+    // offsets_for_times with the "timestamp" OFFSET_END answers each partition's end offset:
+    // one ListOffsets request per broker instead of two per partition.
+    for (int i = 0; i < ends->cnt; ++i) ends->elems[i].offset = RD_KAFKA_OFFSET_END;
+    if (rd_kafka_offsets_for_times(rk_, ends.get(), int(timeout.count()))) return std::nullopt;
+    // Nothing committed yet for a partition: the consumer starts at its earliest offset (one
+    // more request, only then).
+    ListPtr starts(rd_kafka_topic_partition_list_new(1));
+    for (int i = 0; i < committed->cnt; ++i)
+        if (committed->elems[i].offset < 0)
+            rd_kafka_topic_partition_list_add(starts.get(), committed->elems[i].topic, committed->elems[i].partition)
+                ->offset = RD_KAFKA_OFFSET_BEGINNING;
+    if (starts->cnt > 0 && rd_kafka_offsets_for_times(rk_, starts.get(), int(timeout.count()))) return std::nullopt;
     std::int64_t total = 0;
-    for (int i = 0; i < l->cnt; ++i) {
-        auto wm = watermarks(l->elems[i].topic, l->elems[i].partition, timeout);
-        if (!wm) return std::nullopt;
-        std::int64_t committed = l->elems[i].offset >= 0 ? l->elems[i].offset : wm->first;
-        total += std::max<std::int64_t>(0, wm->second - committed);
+    for (int i = 0; i < committed->cnt; ++i) {
+        const auto& c = committed->elems[i];
+        const auto* e = rd_kafka_topic_partition_list_find(ends.get(), c.topic, c.partition);
+        if (!e || e->err || e->offset < 0) return std::nullopt;
+        std::int64_t from = c.offset;
+        if (from < 0) {
+            const auto* b = rd_kafka_topic_partition_list_find(starts.get(), c.topic, c.partition);
+            if (!b || b->err || b->offset < 0) return std::nullopt;
+            from = b->offset;
+        }
+        total += std::max<std::int64_t>(0, e->offset - from);
     }
     return total;
 }

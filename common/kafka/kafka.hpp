@@ -125,7 +125,12 @@ public:
     // Low and high watermark from the broker.
     std::optional<std::pair<std::int64_t, std::int64_t>> watermarks(const std::string& topic, std::int32_t partition,
                                                                     std::chrono::milliseconds timeout);
-    // Sum over the assignment of (high watermark - committed offset); nullopt when unknown.
+    // Sum over the assignment of (high watermark - committed offset); nullopt when unknown or
+    // nothing is assigned. Two requests whatever the number of partitions (the committed offsets
+    // from the group coordinator, the end offsets in one ListOffsets), but each can wait behind a
+    // fetch the broker holds for up to fetch.wait.max.ms: call it from a thread of its own, never
+    // from the poll loop (issue 7: a query per partition there stalled every worker thread for
+    // hundreds of milliseconds every two seconds). Thread-safe, as librdkafka's calls are.
     std::optional<std::int64_t> lag(std::chrono::milliseconds timeout);
     // Offset of the first message at or after a time, per partition (-1 = end).
     std::optional<std::int64_t> offset_for_time(const std::string& topic, std::int32_t partition,

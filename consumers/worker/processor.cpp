@@ -151,11 +151,11 @@ std::expected<Processor::Step, pg::PgError> Processor::apply(pg::Connection& db,
     row.offset = p.in->offset;
     row.processed_at = now;
     auto fail = [](const pg::PgError& e) { return std::unexpected(e); };
+    // The fast path takes no savepoint: any error there rolls the whole batch back and runs it
+    // again on the careful path, so a per-command undo point would never be used (and each one
+    // costs the server a subtransaction; more than 64 in one transaction overflow its cache).
     auto release = [&]() -> std::expected<Step, pg::PgError> {
-        if (fast_) {
-            db.defer("RELEASE SAVEPOINT cmd");
-            return Step::done;
-        }
+        if (fast_) return Step::done;
         if (auto r = db.command("RELEASE SAVEPOINT cmd"); !r) return fail(r.error());
         return Step::done;
     };
@@ -206,10 +206,8 @@ std::expected<Processor::Step, pg::PgError> Processor::apply(pg::Connection& db,
     }
 
     row.before_json = pre->before_json;
-    if (fast_)
-        db.defer("SAVEPOINT cmd");
-    else if (auto r = db.command("SAVEPOINT cmd"); !r)
-        return fail(r.error());
+    if (!fast_)
+        if (auto r = db.command("SAVEPOINT cmd"); !r) return fail(r.error());
     HandlerContext ctx{db, c, *json::get_object(p.doc, "payload"), now, retry ? nullptr : reasons_.get()};
     auto result = p.handler->fn(ctx);
     std::optional<pg::PgError> err;

@@ -98,10 +98,11 @@ private:
     metrics::Counter& retries_applied_;
     metrics::Counter& retries_failed_;
     // The fast path (OCMS_WORKER_PIPELINE, on by default): the statements whose results nobody
-    // waits for (SAVEPOINT, RELEASE, the inbox and audit rows) are deferred and go to the server
-    // with the next statement in one pipeline; any database error then rolls the batch back and
-    // the batch runs again on the careful path, one statement at a time, where each failure is
-    // handled where it happens (parking, the inbox race, a dead letter).
+    // waits for (the inbox and audit rows) are deferred and go to the server with the next
+    // statement in one pipeline, and no command takes a savepoint; any database error then rolls
+    // the batch back and the batch runs again on the careful path, one statement at a time and a
+    // savepoint per command, where each failure is handled where it happens (parking, the inbox
+    // race, a dead letter).
     bool pipeline_ = true;
     bool fast_ = false;  // this attempt runs on the fast path
     std::unique_ptr<store::ReasonCache> reasons_;  // this transaction's reference rows (reset per batch)

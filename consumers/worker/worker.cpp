@@ -139,14 +139,22 @@ int Worker::run() {
         return 2;
     }
     auto db = connect_db();
-    auto& lag_gauge = metrics_.gauge("ocms_consumer_lag", "Messages on the assigned partitions not yet committed",
+    auto& lag_gauge = metrics_.gauge("ocms_consumer_lag",
+                                     "Messages on the assigned partitions not yet committed",
                                      "thread=\"" + std::to_string(s_.index) + "\"");
     auto& batch_hist = metrics_.histogram("ocms_worker_batch_seconds", "Time to apply and publish one batch");
     auto& batch_size = metrics_.histogram("ocms_worker_batch_size", "Commands per batch",
                                           "", {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000});
     log::info("worker started",
               {{"group", s_.group_id}, {"brokers", s_.brokers}, {"thread", std::to_string(s_.index)}});
-    auto last_lag = std::chrono::steady_clock::now() - 10s;
+    // The lag gauge from a thread of its own: its two requests can wait behind a fetch the
+    // broker holds (fetch.wait.max.ms), which must never hold up this loop.
+    std::jthread lag_thread([this, &lag_gauge](std::stop_token stop) {
+        while (!stop.stop_requested() && running_) {
+            if (auto lag = consumer_->lag(2s)) lag_gauge.set(double(*lag));
+            for (int i = 0; i < 20 && !stop.stop_requested() && running_; ++i) std::this_thread::sleep_for(100ms);
+        }
+    });
 
     while (running_) {
         std::vector<InMessage> batch;
@@ -164,10 +172,6 @@ int Worker::run() {
             batch.push_back({m->topic(), m->partition(), m->offset(), std::string(m->key()), std::string(m->value())});
         }
         if (!consumer_->assignment().empty()) ready_ = true;
-        if (std::chrono::steady_clock::now() - last_lag > 2s) {
-            last_lag = std::chrono::steady_clock::now();
-            if (auto lag = consumer_->lag(500ms)) lag_gauge.set(double(*lag));
-        }
         if (batch.empty()) {
             support_duties(db, false);
             continue;
@@ -190,7 +194,9 @@ int Worker::run() {
             backoff(attempt);
             if (!running_) return 0;  // nothing committed: the batch is redelivered
         }
+        const auto applied_at = std::chrono::steady_clock::now();
         if (!publish(result.out)) return 0;  // stopping before the acks: redelivered, inbox answers
+        const auto published_at = std::chrono::steady_clock::now();
 
         std::map<std::pair<std::string, std::int32_t>, std::int64_t> next;
         for (const auto& m : batch) {
@@ -203,9 +209,20 @@ int Worker::run() {
             log::warn("offset commit failed; the batch may be redelivered and answered from the inbox",
                       {{"error", rd_kafka_err2str(e)}});
         batch_size.observe(double(batch.size()));
-        batch_hist.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        const auto ended = std::chrono::steady_clock::now();
+        batch_hist.observe(std::chrono::duration<double>(ended - started).count());
+        if (ended - started > s_.slow_batch) {
+            auto ms = [](auto d) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); };
+            log::warn("slow batch",
+                      {{"commands", std::to_string(batch.size())},
+                       {"applyMs", ms(applied_at - started)},
+                       {"publishMs", ms(published_at - applied_at)},
+                       {"commitMs", ms(ended - published_at)}});
+        }
         support_duties(db, result.parked + result.queued > 0);
     }
+    lag_thread.request_stop();
+    lag_thread.join();
     consumer_->close();
     log::info("worker stopped");
     return 0;

@@ -39,6 +39,7 @@ struct Settings {
     std::chrono::milliseconds backoff_max{10000};
     std::chrono::milliseconds retry_check{2000};     // OCMS_WORKER_RETRY_CHECK_MS
     std::chrono::milliseconds gauge_refresh{30000};
+    std::chrono::milliseconds slow_batch{250};  // a batch longer than this is logged with its phases
 };
 
 Settings settings_from_env();

@@ -114,6 +114,69 @@ TEST(KafkaPath, ReplayingTheWholeCommandTopicChangesNoRow) {
     EXPECT_EQ(scalar(*db, "SELECT count(*) FROM ocms_command_inbox"), inbox);
 }
 
+// The worker's lag gauge (kafka::Consumer::lag): high watermark minus the group's committed
+// offset over the assignment, from the earliest offset where nothing is committed yet.
+TEST(KafkaPath, ConsumerLagIsWhatTheGroupHasNotCommitted) {
+    // At least one message on the outcome topic, even on a fresh broker.
+    auto notice = make_notices(1)[0];
+    auto from = high_watermarks(messages::kTopicOutcome);
+    const std::string id = new_uuid();
+    ASSERT_EQ(kcat_publish(messages::kTopicSuspension, notice, command_json(id, notice)), 0);
+    ASSERT_TRUE(outcome_seen(from, id, nullptr)) << "no outcome for " << id;
+
+    // Other publishers may write meanwhile: measure between two equal sets of watermarks (a new
+    // group for each attempt).
+    for (int attempt = 0;; ++attempt) {
+        auto c = kafka::Consumer::create(env("OCMS_KAFKA_BROKERS"), "ocms-lag-test-" + new_uuid());
+        ASSERT_TRUE(c.has_value()) << c.error();
+        const int n = (*c)->partition_count(messages::kTopicOutcome, 10s);
+        ASSERT_GT(n, 0);
+        std::map<int, std::pair<long long, long long>> marks;
+        std::vector<kafka::TopicPartition> parts;
+        for (int p = 0; p < n; ++p) {
+            auto wm = (*c)->watermarks(messages::kTopicOutcome, p, 10s);
+            ASSERT_TRUE(wm.has_value());
+            marks[p] = *wm;
+            parts.push_back({messages::kTopicOutcome, p, wm->second});
+        }
+        ASSERT_FALSE((*c)->assign(parts).has_value());
+        long long all = 0;
+        int with_messages = -1;
+        for (const auto& [p, wm] : marks) {
+            all += wm.second - wm.first;
+            if (wm.second > wm.first) with_messages = p;
+        }
+        ASSERT_GE(with_messages, 0);
+        auto nothing_committed = (*c)->lag(10s);
+
+        // Commit every partition at its end but one, a message short of it.
+        std::vector<kafka::TopicPartition> commit = parts;
+        for (auto& tp : commit)
+            if (tp.partition == with_messages) tp.offset -= 1;
+        ASSERT_EQ((*c)->commit(commit), RD_KAFKA_RESP_ERR_NO_ERROR);
+        ASSERT_TRUE(eventually(
+            [&] {
+                auto got = (*c)->committed(parts, 5s);
+                if (!got) return false;
+                for (std::size_t i = 0; i < got->size(); ++i)
+                    if ((*got)[i].offset != commit[i].offset) return false;
+                return true;
+            },
+            10s));
+        auto one_short = (*c)->lag(10s);
+
+        bool moved = false;
+        for (const auto& [p, wm] : marks) moved |= (*c)->watermarks(messages::kTopicOutcome, p, 10s)->second != wm.second;
+        if (moved && attempt < 3) continue;
+        ASSERT_FALSE(moved) << "the outcome topic kept growing during the test";
+        ASSERT_TRUE(nothing_committed.has_value());
+        EXPECT_EQ(*nothing_committed, all);
+        ASSERT_TRUE(one_short.has_value());
+        EXPECT_EQ(*one_short, 1);
+        break;
+    }
+}
+
 TEST(KafkaPath, ReplayDryRunPublishesNothing) {
     auto before = high_watermarks(messages::kTopicSuspension);
     auto out = sh_output("\"$OCMS_BIN/ocms-replay\" replay --topic ocms.cmd.suspension --dry-run --operator test "
