@@ -18,16 +18,18 @@
 
 int main() {
     using namespace ocms;
+    // Signals are taken by one thread with sigwait, so the worker loop is never interrupted. Every
+    // thread inherits this mask, so it comes before the first thread (the logger's, the memory
+    // trimmer's): a thread that does not block SIGTERM takes its default action, an abrupt exit.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
     log::init("ocms-worker", config::env_or("OCMS_LOG_LEVEL", "info"));
     memory::limit_arenas();
     memory::start_trimmer();
     try {
-        // Signals are taken by one thread with sigwait, so the worker loop is never interrupted.
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGINT);
-        sigaddset(&set, SIGTERM);
-        pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
         auto settings = worker::settings_from_env();
         auto schemas = json::SchemaRegistry::load(settings.schemas_dir);

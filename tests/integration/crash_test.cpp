@@ -94,6 +94,18 @@ TEST_F(Crash, KillMinus9OfTheWorkerMidLoadLosesNothingAndAppliesNothingTwice) {
               << scalar(*db, "SELECT count(*) FROM ocms_suspended_notice WHERE notice_no LIKE $1", {prefix}) << "\n";
 }
 
+// SIGTERM (what infra/stop and an orchestrator send) is taken by the worker's signal thread, which
+// stops the consumer threads after their batch, rather than by the signal's default action, an
+// abrupt exit (a helper thread started before the signal mask once let that happen).
+TEST_F(Crash, SigtermStopsTheWorkerCleanly) {
+    const std::string log = "\"$OCMS_DATA/log/ocms-worker.log\"";
+    const long long before = std::stoll(sh_output("wc -c < " + log));
+    ASSERT_EQ(sh("infra/stop worker >/dev/null 2>&1"), 0);
+    const std::string tail = sh_output("tail -c +" + std::to_string(before + 1) + " " + log);
+    EXPECT_NE(tail.find("stopping on signal"), std::string::npos) << tail;
+    EXPECT_NE(tail.find("worker stopped"), std::string::npos) << tail;
+}
+
 TEST_F(Crash, WorkerDownMeansPendingWithinTheDeadlineThenTheOutcomeLater) {
     ASSERT_EQ(sh("infra/stop worker >/dev/null 2>&1"), 0);
     auto notices = make_notices(2);

@@ -114,9 +114,21 @@ std::string text(const std::string& sql, const pg::Params& params) {
 std::vector<std::string> make_notices(int n, const std::string& stage) {
     static std::mt19937_64 rng{std::random_device{}()};
     static constexpr char alnum[] = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
-    std::string run = "T";
-    for (int i = 0; i < 4; ++i) run += alnum[rng() % (sizeof alnum - 1)];
     auto db = owner_db();
+    // A run prefix no earlier run has used: a long-lived database (a developer's) holds the
+    // fixtures of thousands of runs, and a random prefix alone met one of them now and then.
+    std::string run;
+    for (int attempt = 0;; ++attempt) {
+        run = "T";
+        for (int i = 0; i < 4; ++i) run += alnum[rng() % (sizeof alnum - 1)];
+        auto used = db->exec(
+            "SELECT EXISTS (SELECT 1 FROM ocms_valid_offence_notice WHERE notice_no >= $1 AND notice_no <= $2) "
+            "OR EXISTS (SELECT 1 FROM eocms_valid_offence_notice WHERE notice_no >= $1 AND notice_no <= $2)",
+            {run + "00000", run + "99999"});
+        if (!used) throw std::runtime_error("fixture prefix check failed: " + used.error().message);
+        if (!used->get_bool(0, 0)) break;
+        if (attempt == 20) throw std::runtime_error("no unused fixture prefix in 20 tries");
+    }
     std::vector<std::string> out;
     for (int i = 0; i < n; ++i) {
         char buf[12];
