@@ -41,6 +41,22 @@ std::expected<Claims, AuthError> JwtVerifier::verify(std::string_view authorizat
     if (errno == ENOENT || exp <= 0) return std::unexpected(unauthorized("token without expiry"));
     auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
     if (exp <= now_s) return std::unexpected(unauthorized("token expired"));
+    // nbf and iat (RFC 7519 4.1.5, 4.1.6): a token valid from tomorrow, or issued tomorrow, is
+    // not valid today (issue 14: both were ignored). kClockLeeway absorbs the issuer's clock skew.
+    // Read from the claims' JSON: libjwt's jwt_get_grant_int does not tell a string from a number.
+    std::unique_ptr<char, FreeDeleter> all(jwt_get_grants_json(jwt.get(), nullptr));
+    rapidjson::Document claims;
+    if (!all || claims.Parse(all.get()).HasParseError() || !claims.IsObject())
+        return std::unexpected(unauthorized("invalid token claims"));
+    const double leeway = static_cast<double>(kClockLeeway.count());
+    for (const char* name : {"nbf", "iat"}) {
+        auto it = claims.FindMember(name);
+        if (it == claims.MemberEnd()) continue;
+        if (!it->value.IsNumber()) return std::unexpected(unauthorized(std::string("token ") + name + " is not a number"));
+        if (it->value.GetDouble() > double(now_s) + leeway)
+            return std::unexpected(unauthorized(std::string(name) == "nbf" ? "token not valid yet (nbf)"
+                                                                             : "token issued in the future (iat)"));
+    }
     const char* iss = jwt_get_grant(jwt.get(), "iss");
     if (iss == nullptr || issuer_ != iss) return std::unexpected(unauthorized("unexpected token issuer"));
     Claims c;

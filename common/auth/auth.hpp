@@ -5,6 +5,7 @@
 // chooses the envelope).
 #include "core/time.hpp"
 
+#include <chrono>
 #include <expected>
 #include <set>
 #include <string>
@@ -23,6 +24,9 @@ struct AuthError {
     int status;           // 401 or 403
     std::string message;  // for logs and the error envelope
 };
+
+// How far a token's nbf and iat may lie in the future of this clock (the issuer's clock skew).
+inline constexpr std::chrono::seconds kClockLeeway{60};
 
 class JwtVerifier {
 public:

@@ -33,9 +33,67 @@ std::optional<std::string_view> duplicate_key(const Value& root) {
     return std::nullopt;
 }
 
+int hex4(std::string_view text, std::size_t at) {
+    if (at + 4 > text.size()) return -1;
+    int v = 0;
+    for (std::size_t i = at; i < at + 4; ++i) {
+        const char c = text[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9') v |= c - '0';
+        else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
+        else return -1;
+    }
+    return v;
+}
+
+// One pass over the text before RapidJSON sees it: nesting depth outside strings, and the
+// escapes inside strings that parse() refuses (see json.hpp). What is not JSON at all is left
+// to RapidJSON, whose message is better; this pass only has to be right on valid JSON.
+std::optional<std::string> prescan(std::string_view text) {
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (!in_string) {
+            if (c == '"') in_string = true;
+            else if (c == '[' || c == '{') {
+                if (++depth > kMaxDepth)
+                    return "offset " + std::to_string(i) + ": nesting deeper than " + std::to_string(kMaxDepth) +
+                           " levels";
+            } else if (c == ']' || c == '}') --depth;
+            continue;
+        }
+        if (c == '"') {
+            in_string = false;
+        } else if (c == '\\' && i + 1 < text.size()) {
+            if (text[i + 1] != 'u') {
+                ++i;  // \" \\ \n ...: the next character is not a quote or an escape
+                continue;
+            }
+            const int u = hex4(text, i + 2);
+            if (u == 0)
+                return "offset " + std::to_string(i) + ": \\u0000 is not allowed in a string";
+            if (u >= 0xD800 && u <= 0xDBFF) {
+                // a high surrogate counts only with a low one right after it
+                const int lo = (i + 7 < text.size() && text[i + 6] == '\\' && text[i + 7] == 'u') ? hex4(text, i + 8) : -1;
+                if (lo < 0xDC00 || lo > 0xDFFF)
+                    return "offset " + std::to_string(i) + ": a lone surrogate escape is not a character";
+                i += 11;  // both escapes
+                continue;
+            }
+            if (u >= 0xDC00 && u <= 0xDFFF)
+                return "offset " + std::to_string(i) + ": a lone surrogate escape is not a character";
+            if (u > 0) i += 5;
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::expected<Document, std::string> parse(std::string_view text) {
+    if (auto why = prescan(text)) return std::unexpected(std::move(*why));
     Document d;
     d.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (d.HasParseError()) {

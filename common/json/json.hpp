@@ -1,7 +1,14 @@
 #pragma once
-// JSON over RapidJSON. Parsing validates UTF-8 (bad UTF-8 is an error, never a crash) and
-// limits nesting by the parser's iterative mode. Small accessors return optionals instead of
-// asserting, because input comes from other systems.
+// JSON over RapidJSON. Input comes from other systems, so parse() refuses, with a reason and an
+// offset, what RapidJSON would accept but the rest of the system cannot hold (issue 14):
+//   - nesting deeper than kMaxDepth: RapidJSON's schema validator and the DOM's users recurse,
+//     so 200k levels in a 1 MB message would overflow the stack (a poison pill redelivered after
+//     every restart); no OCMS message nests deeper than 6;
+//   - the escape \u0000 (PostgreSQL text cannot hold NUL, and C strings stop at it:
+//     "SBA1234A\u0000ZZZ" matched SBA1234A) and a lone surrogate escape (\udc00: it is not a
+//     character; RapidJSON writes it as CESU bytes that PostgreSQL refuses with 22021);
+//   - bad UTF-8 (RapidJSON's kParseValidateEncodingFlag) and repeated names in one object.
+// Small accessors return optionals instead of asserting.
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -18,7 +25,11 @@ using Document = rapidjson::Document;
 using Value = rapidjson::Value;
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// Parses text; the error says where and what ("offset 12: Invalid value.").
+// Deepest nesting of arrays and objects parse() accepts ({"a":[1]} is depth 2).
+inline constexpr int kMaxDepth = 32;
+
+// Parses text; the error says where and what ("offset 12: Invalid value.",
+// "offset 40: nesting deeper than 32 levels", "offset 9: \u0000 is not allowed in a string").
 std::expected<Document, std::string> parse(std::string_view text);
 
 std::optional<std::string_view> get_string(const Value& obj, const char* key);

@@ -107,7 +107,7 @@ Producer::~Producer() {
 
 std::optional<std::string> Producer::produce(const std::string& topic, std::int32_t partition, std::string_view key,
                                              std::string_view value, const std::vector<Header>& headers,
-                                             DeliveryCallback cb) {
+                                             DeliveryCallback cb, rd_kafka_resp_err_t* code) {
     auto owned = std::make_unique<DeliveryCallback>(std::move(cb));
     for (int attempt = 0;; ++attempt) {
         rd_kafka_headers_t* hdrs = nullptr;
@@ -130,6 +130,7 @@ std::optional<std::string> Producer::produce(const std::string& topic, std::int3
             rd_kafka_poll(rk_, 50);
             continue;
         }
+        if (code) *code = e;
         return std::string(rd_kafka_err2str(e));
     }
 }

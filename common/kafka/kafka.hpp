@@ -58,10 +58,11 @@ public:
     Producer& operator=(const Producer&) = delete;
 
     // Enqueues; partition -1 means "by key". Returns an error text if the message could not be
-    // enqueued (then the callback is never called). Waits (polling) while the queue is full.
+    // enqueued (then the callback is never called, and *code, when given, says why: classify()
+    // it). Waits (polling) while the queue is full.
     std::optional<std::string> produce(const std::string& topic, std::int32_t partition, std::string_view key,
                                        std::string_view value, const std::vector<Header>& headers,
-                                       DeliveryCallback cb);
+                                       DeliveryCallback cb, rd_kafka_resp_err_t* code = nullptr);
     int poll(std::chrono::milliseconds timeout);
     // True when every outstanding message got its delivery report in time.
     bool flush(std::chrono::milliseconds timeout);

@@ -1,5 +1,7 @@
 #include "messages/messages.hpp"
 
+#include <openssl/evp.h>
+
 #include <array>
 
 namespace ocms::messages {
@@ -67,6 +69,7 @@ std::string encode(const Command& c) {
         w.EndObject();
     }
     if (c.trace_id) str(w, "traceId", c.trace_id->value());
+    if (c.caller) str(w, "caller", *c.caller);
     write_batch(w, c.batch);
     if (c.replay_of) {
         w.Key("replayOf");
@@ -94,6 +97,7 @@ Result<Command> decode_command(const json::Value& doc) {
     c.officer = std::string(json::get_string(doc, "officer").value_or(""));
     if (auto r = json::get_string(doc, "requestId")) c.request_id = RequestId(std::string(*r));
     if (auto t = json::get_string(doc, "traceId")) c.trace_id = TraceId(std::string(*t));
+    if (auto k = json::get_string(doc, "caller")) c.caller = std::string(*k);
     if (const auto* rt = json::get_object(doc, "replyTo")) {
         c.reply_to = ReplyTo{std::string(json::get_string(*rt, "topic").value_or(kTopicReply)),
                              std::int32_t(json::get_int(*rt, "partition").value_or(0))};
@@ -163,7 +167,7 @@ std::string encode(const DeadLetter& d) {
     json::Writer w(sb);
     w.StartObject();
     str(w, "reason", d.reason);
-    str(w, "error", d.error);
+    json::kv(w, "error", first_chars(d.error, kDeadLetterErrorMax));
     str(w, "sourceTopic", d.source_topic);
     json::kv(w, "partition", std::int64_t(d.partition));
     json::kv(w, "offset", d.offset);
@@ -171,18 +175,46 @@ std::string encode(const DeadLetter& d) {
     if (d.command_id) str(w, "commandId", d.command_id->value());
     else json::kv_null(w, "commandId");
     str(w, "deadLetteredAt", format_offset(d.dead_lettered_at));
-    if (valid_utf8(d.original)) {
-        str(w, "original", d.original);
+    // The original is capped (issue 14): JSON escaping makes a control character six bytes, so a
+    // 170 KB command became a record over the broker's 1 MB limit that the worker retried for
+    // ever. Past kDeadLetterOriginalMax bytes the record carries the first bytes, the whole size
+    // and its SHA-256; the database row (ocms_dead_letter.original) keeps every byte, and a
+    // redrive by dead-letter id reads it from there.
+    const bool cut = d.original.size() > kDeadLetterOriginalMax;
+    std::string_view kept = cut ? std::string_view(d.original).substr(0, kDeadLetterOriginalMax) : d.original;
+    if (cut && valid_utf8(d.original))  // cut on a character boundary so the text stays UTF-8
+        while (!kept.empty() && !valid_utf8(kept)) kept.remove_suffix(1);
+    if (valid_utf8(kept)) {
+        json::kv(w, "original", kept);
         str(w, "originalEncoding", "utf8");
     } else {
-        str(w, "original", base64_encode(d.original));
+        str(w, "original", base64_encode(kept));
         str(w, "originalEncoding", "base64");
+    }
+    if (cut) {
+        json::kv(w, "originalTruncated", true);
+        json::kv(w, "originalSize", std::int64_t(d.original.size()));
+        str(w, "originalSha256", sha256_hex(d.original));
     }
     w.EndObject();
     return {sb.GetString(), sb.GetSize()};
 }
 
+std::string sha256_hex(std::string_view bytes) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < len; ++i) {
+        out += kHex[md[i] >> 4];
+        out += kHex[md[i] & 0xF];
+    }
+    return out;
+}
+
 std::optional<std::string> original_bytes(const json::Value& doc) {
+    if (json::get_bool(doc, "originalTruncated").value_or(false)) return std::nullopt;  // not all of it
     auto o = json::get_string(doc, "original");
     if (!o) return std::nullopt;
     if (json::get_string(doc, "originalEncoding").value_or("utf8") == "base64") return base64_decode(*o);

@@ -48,6 +48,10 @@ struct Command {
     std::optional<TraceId> trace_id;
     std::optional<BatchPos> batch;
     std::optional<ReplayOf> replay_of;
+    // Who sent the request through the edge ("sub:<subject>" or "sub:<subject>|apim:<key hash>"):
+    // the request's outcome is answered to it only. Absent on commands published straight to the
+    // topics (their outcomes: the role OPS, or the topic ocms.outcome).
+    std::optional<std::string> caller;
     std::string payload_json;
 };
 
@@ -76,7 +80,7 @@ std::string encode(const Reply& r);
 Result<Reply> decode_reply(const json::Value& doc);
 
 struct DeadLetter {
-    std::string reason;  // "json", "schema", "unknown-type", "handler", "database"
+    std::string reason;  // "json", "schema", "unknown-type", "handler", "database", "command-id-reused"
     std::string error;
     std::string source_topic;
     std::int32_t partition = 0;
@@ -87,10 +91,20 @@ struct DeadLetter {
     std::string original;  // the original bytes
 };
 
-// original is written as UTF-8 text when it is valid UTF-8, else base64.
+// What a dead-letter record carries at most: the original's first bytes (the rest, with the
+// whole size and SHA-256, is in the database row) and the error's first characters. Together
+// they keep a record well under the broker's 1 MB message limit, whatever the bytes are.
+inline constexpr std::size_t kDeadLetterOriginalMax = 16 * 1024;
+inline constexpr std::size_t kDeadLetterErrorMax = 1024;
+
+// original is written as UTF-8 text when it is valid UTF-8, else base64; cut past
+// kDeadLetterOriginalMax (originalTruncated, originalSize, originalSha256).
 std::string encode(const DeadLetter& d);
-// The original bytes of a dead letter (for redrive).
+// The original bytes of a dead letter (for redrive); nullopt when the record is not a dead
+// letter or carries only the first bytes (redrive it by id: the database has them all).
 std::optional<std::string> original_bytes(const json::Value& dlq_doc);
+// Lower-case hex SHA-256 of bytes.
+std::string sha256_hex(std::string_view bytes);
 
 std::string base64_encode(std::string_view in);
 std::optional<std::string> base64_decode(std::string_view in);

@@ -171,6 +171,21 @@ std::expected<Processor::Step, pg::PgError> Processor::apply(pg::Connection& db,
     auto pre = preflight(db, c.command_id.value(), p.notice);
     if (!pre) return fail(pre.error());
 
+    // The same id with another type or payload is not a redelivery: answering it with the other
+    // command's reply would tell its sender it was applied (issue 14). It is a poison message.
+    const std::string identity = payload_identity(c.type, *json::get_object(p.doc, "payload"));
+    if (pre->inbox_reply && (pre->inbox_type.value_or(c.type) != c.type ||
+                             (pre->inbox_sha256 && *pre->inbox_sha256 != identity))) {
+        p.dlq_reason = "command-id-reused";
+        p.dlq_error = "command id " + c.command_id.value() + " was applied before as " +
+                      pre->inbox_type.value_or("?") +
+                      (pre->inbox_type.value_or(c.type) != c.type ? "" : " with another payload") +
+                      "; a new command needs a new id";
+        if (auto r = dead_letter(db, p, now); !r) return fail(r.error());
+        return Step::done;
+    }
+    row.payload_sha256 = identity;
+
     // A redelivery or a replay: the stored reply again, nothing changes.
     if (pre->inbox_reply) {
         p.reply = stored_reply(*pre->inbox_reply);

@@ -39,6 +39,11 @@ void fill_from_command(AuditRow& row, const messages::Command& c) {
     if (c.request_id) row.request_id = c.request_id->value();
     if (c.trace_id) row.trace_id = c.trace_id->value();
     if (c.replay_of) row.replay_of_json = replay_of_json(*c.replay_of);
+    row.caller = c.caller;
+}
+
+std::string payload_identity(std::string_view type, const json::Value& payload) {
+    return messages::sha256_hex(std::string(type) + "\n" + json::to_string(payload));
 }
 
 namespace {
@@ -113,10 +118,12 @@ std::expected<Preflight, pg::PgError> preflight(pg::Connection& db, const std::s
     auto r = db.exec_prepared(
         "ocms_worker_preflight",
         "SELECT x.parked_first, x.reply, x.own_status, CASE WHEN x.reply IS NULL THEN "
-        "(SELECT to_jsonb(v) FROM ocms_valid_offence_notice v WHERE v.notice_no = $2 FOR UPDATE)::text END "
+        "(SELECT to_jsonb(v) FROM ocms_valid_offence_notice v WHERE v.notice_no = $2 FOR UPDATE)::text END, "
+        "x.inbox_type, x.inbox_sha256 "
         "FROM (SELECT (SELECT first_command_id FROM ocms_parked_notice WHERE notice_no = $2 FOR SHARE) AS parked_first, "
-        "(SELECT reply::text FROM ocms_command_inbox WHERE command_id = $1) AS reply, "
-        "(SELECT status FROM ocms_parked_command WHERE command_id = $1) AS own_status OFFSET 0) x",
+        "i.reply::text AS reply, i.command_type AS inbox_type, i.payload_sha256 AS inbox_sha256, "
+        "(SELECT status FROM ocms_parked_command WHERE command_id = $1) AS own_status "
+        "FROM (SELECT 1) one LEFT JOIN ocms_command_inbox i ON i.command_id = $1 OFFSET 0) x",
         {command_id, notice_no});
     if (!r) return std::unexpected(r.error());
     Preflight p;
@@ -124,6 +131,8 @@ std::expected<Preflight, pg::PgError> preflight(pg::Connection& db, const std::s
     p.inbox_reply = r->opt(0, 1);
     p.own_parked_status = r->opt(0, 2);
     p.before_json = r->opt(0, 3);
+    p.inbox_type = r->opt(0, 4);
+    p.inbox_sha256 = r->opt(0, 5);
     return p;
 }
 
@@ -131,13 +140,15 @@ std::expected<void, pg::PgError> record_applied(pg::Connection& db, const AuditR
                                                 std::optional<int> batch_size, bool defer) {
     static const std::string sql =
         "WITH inbox AS (INSERT INTO ocms_command_inbox (command_id, command_type, notice_no, request_id, source, "
-        "app_code, reply, batch_size, topic, kafka_partition, kafka_offset, processed_at) VALUES ($1::text, "
-        "$3::text, $2::text, $6::text, $4::text, $13::text, $17::jsonb, $18::int, $9::text, $10::int, $11::bigint, "
-        "$15::timestamptz)) " +
+        "app_code, reply, batch_size, topic, kafka_partition, kafka_offset, processed_at, payload_sha256, caller) "
+        "VALUES ($1::text, $3::text, $2::text, $6::text, $4::text, $13::text, $17::jsonb, $18::int, $9::text, "
+        "$10::int, $11::bigint, $15::timestamptz, $19::text, $20::text)) " +
         std::string(kAuditInsert);
     auto params = audit_params(row);
     params.push_back(reply_json);
     params.push_back(batch_size ? pg::Param(std::to_string(*batch_size)) : std::nullopt);
+    params.push_back(row.payload_sha256.empty() ? std::nullopt : pg::Param(row.payload_sha256));
+    params.push_back(row.caller);
     return run_prepared(db, "ocms_worker_record_applied", sql, params, defer);
 }
 

@@ -56,10 +56,18 @@ struct AuditRow {
     std::optional<std::string> app_code, message;
     TimePoint processed_at;
     std::optional<std::string> before_json;
+    // inbox only (record_applied): payload_identity() and the envelope's caller
+    std::string payload_sha256;
+    std::optional<std::string> caller;
 };
 
-// The envelope fields of a command (command id, type, source, officer, request, trace, replay-of).
+// The envelope fields of a command (command id, type, source, officer, request, trace, replay-of,
+// caller).
 void fill_from_command(AuditRow& row, const messages::Command& c);
+// What makes a command the command it is, beside its id: SHA-256 of its type and payload (as
+// the worker read them, re-serialized). A replay or redelivery has the same; a reused id with
+// another type or payload has not (issue 14).
+std::string payload_identity(std::string_view type, const json::Value& payload);
 // {"topic","partition","offset"} of a replayed message.
 std::string replay_of_json(const messages::ReplayOf& r);
 
@@ -70,6 +78,8 @@ struct Preflight {
     std::optional<std::string> own_parked_status; // this command in ocms_parked_command: PARKED/APPLIED/DISCARDED
     std::optional<std::string> before_json;       // the notice row, locked FOR UPDATE; none when no such
                                                   // notice or when the inbox answers
+    std::optional<std::string> inbox_type;        // with inbox_reply: the stored command's type
+    std::optional<std::string> inbox_sha256;      // and its payload_identity (NULL on rows before 0008)
 };
 // Locks the notice's parking row FOR SHARE (a retry in progress holds it FOR UPDATE and finishes
 // first), then, unless the inbox answers, the notice row FOR UPDATE.

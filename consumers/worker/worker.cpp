@@ -53,36 +53,68 @@ std::unique_ptr<pg::Connection> Worker::connect_db() {
     return nullptr;
 }
 
-bool Worker::publish(const std::vector<OutMessage>& out) {
-    // Publish everything, wait for every ack; resend what failed until it is acknowledged.
+PublishReport publish_all(kafka::Producer& producer, const std::vector<OutMessage>& out,
+                          std::chrono::milliseconds flush_timeout, const std::function<bool()>& keep_going,
+                          const std::function<void(int)>& backoff, metrics::Registry& metrics) {
+    PublishReport report;
+    struct Failed {
+        std::vector<const OutMessage*> retry;
+        std::vector<std::pair<const OutMessage*, std::string>> never;  // unsendable, with the reason
+        std::mutex mu;
+    };
+    auto give_up = [&](const OutMessage& m, const std::string& why) {
+        ++report.unsendable;
+        metrics.counter("ocms_worker_unsendable_total",
+                        "Messages the broker can never accept (over the size limit, invalid): logged, not retried",
+                        "topic=\"" + metrics::label_value(m.topic) + "\"")
+            .inc();
+        log::error("message can never be published; not retried (its content is in the database)",
+                   {{"topic", m.topic}, {"key", m.key.substr(0, 64)}, {"bytes", std::to_string(m.value.size())},
+                    {"error", why}});
+    };
     std::vector<const OutMessage*> todo;
     for (const auto& m : out) todo.push_back(&m);
     for (int attempt = 0; !todo.empty(); ++attempt) {
-        if (!running_ && attempt > 0) return false;
-        auto failed = std::make_shared<std::vector<const OutMessage*>>();
-        auto mu = std::make_shared<std::mutex>();
+        if (attempt > 0 && !keep_going()) {
+            report.stopped = true;
+            return report;
+        }
+        auto failed = std::make_shared<Failed>();
         for (const OutMessage* m : todo) {
-            auto err = producer_->produce(m->topic, m->partition, m->key, m->value, {},
-                                          [failed, mu, m](const kafka::DeliveryReport& r) {
-                                              if (!r.ok()) {
-                                                  std::lock_guard lk(*mu);
-                                                  failed->push_back(m);
-                                              }
-                                          });
+            rd_kafka_resp_err_t code = RD_KAFKA_RESP_ERR_NO_ERROR;
+            auto err = producer.produce(m->topic, m->partition, m->key, m->value, {},
+                                        [failed, m](const kafka::DeliveryReport& r) {
+                                            if (r.ok()) return;
+                                            std::lock_guard lk(failed->mu);
+                                            if (kafka::classify(r.err) == FaultKind::permanent)
+                                                failed->never.emplace_back(m, r.error);
+                                            else
+                                                failed->retry.push_back(m);
+                                        },
+                                        &code);
             if (err) {
-                std::lock_guard lk(*mu);
-                failed->push_back(m);
+                std::lock_guard lk(failed->mu);
+                if (kafka::classify(code) == FaultKind::permanent) failed->never.emplace_back(m, *err);
+                else failed->retry.push_back(m);
             }
         }
-        producer_->flush(std::chrono::milliseconds(s_.message_timeout_ms + 5000));
-        std::lock_guard lk(*mu);
-        if (!failed->empty()) {
-            log::warn("publishing failed, retrying", {{"count", std::to_string(failed->size())}});
+        producer.flush(flush_timeout);
+        std::lock_guard lk(failed->mu);
+        for (const auto& [m, why] : failed->never) give_up(*m, why);
+        report.acknowledged += int(todo.size() - failed->retry.size() - failed->never.size());
+        if (!failed->retry.empty()) {
+            log::warn("publishing failed, retrying", {{"count", std::to_string(failed->retry.size())}});
             backoff(attempt);
         }
-        todo = *failed;
+        todo = failed->retry;
     }
-    return true;
+    return report;
+}
+
+bool Worker::publish(const std::vector<OutMessage>& out) {
+    auto r = publish_all(*producer_, out, std::chrono::milliseconds(s_.message_timeout_ms + 5000),
+                         [this] { return running_.load(); }, [this](int attempt) { backoff(attempt); }, metrics_);
+    return !r.stopped;
 }
 
 void Worker::support_duties(std::unique_ptr<pg::Connection>& db, bool batch_touched_parking) {

@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -43,6 +44,24 @@ struct Settings {
 };
 
 Settings settings_from_env();
+
+// What publish_all did: acknowledged, given up as unsendable, or stopped before the acks.
+struct PublishReport {
+    int acknowledged = 0;
+    int unsendable = 0;
+    bool stopped = false;  // keep_going() said no while some were still unacknowledged
+};
+
+// Publishes every message and waits for every ack; resends what failed for a transient reason
+// (broker down, leader moved, timeout) until it is acknowledged or keep_going() is false,
+// calling backoff(attempt) between rounds. A message the client or the broker can never accept
+// (kafka::classify() == permanent: over the size limit, an invalid record) is not retried: it
+// is logged and counted (ocms_worker_unsendable_total) and the others go on; what it carried is
+// in the database (the inbox's reply, the dead-letter row's original). Issue 14: one such
+// message held its worker thread for ever.
+PublishReport publish_all(kafka::Producer& producer, const std::vector<OutMessage>& out,
+                          std::chrono::milliseconds flush_timeout, const std::function<bool()>& keep_going,
+                          const std::function<void(int)>& backoff, metrics::Registry& metrics);
 
 class Worker {
 public:

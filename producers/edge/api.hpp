@@ -61,6 +61,10 @@ struct Exchange {
     const Route* route = nullptr;
     RequestId request_id;
     auth::Claims claims;
+    // Who is calling, as the inbox records it (gateway.hpp dispatch_for): "sub:<subject>", with
+    // "|apim:<first 16 hex of the key's SHA-256>" when an APIM key was checked; "apim:<hash>" on
+    // key-only routes; "" on routes without auth.
+    std::string caller;
     boost::asio::any_io_executor executor;  // the session's strand: call done() on it
     // The value of the route's last path segment when the route ends in "/{name}"
     // (GET /api/v1/change-processing-stage/report/{reportId}); "" otherwise.

@@ -11,7 +11,9 @@ namespace {
 // OCMS.CPS.UNEXPECTED; authentication keeps the platform's OCMS-4001 (spec 003 names none).
 std::string_view cps_default_code(ErrorKind kind, const AppCode& app) {
     switch (kind) {
-        case ErrorKind::bad_request: return "OCMS.CPS.INVALID_FORMAT";
+        case ErrorKind::bad_request:
+        case ErrorKind::unsupported_media_type:
+        case ErrorKind::headers_too_large: return "OCMS.CPS.INVALID_FORMAT";
         case ErrorKind::internal: return "OCMS.CPS.UNEXPECTED";
         default: return app.str();
     }
@@ -47,6 +49,8 @@ RenderedError render_error(EnvelopeStyle style, const ApiError& e) {
         case ErrorKind::forbidden: r.status = 403; r.code = codes::kNotFound; break;     // OCMS-4001
         case ErrorKind::not_found: r.status = 404; r.code = codes::kBadRequest; break;
         case ErrorKind::method_not_allowed: r.status = 405; r.code = codes::kBadRequest; break;
+        case ErrorKind::unsupported_media_type: r.status = 415; r.code = codes::kBadRequest; break;
+        case ErrorKind::headers_too_large: r.status = 431; r.code = codes::kBadRequest; break;
         case ErrorKind::unprocessable: r.status = 422; r.code = codes::kBadRequest; break;
         case ErrorKind::internal: r.status = 500; r.code = codes::kInternal; break;
     }

@@ -29,6 +29,8 @@ enum class ErrorKind {
     forbidden,           // 403 OCMS-4001: good token without the route's role
     not_found,           // 404 OCMS-4000: no such path
     method_not_allowed,  // 405 OCMS-4000: path exists, method does not
+    unsupported_media_type,  // 415 OCMS-4000: a JSON route's body sent as another Content-Type
+    headers_too_large,   // 431 OCMS-4000: the request's header fields over the server's limit
     unprocessable,       // 422 OCMS-4000: a business rule refuses the whole request (spec 003)
     internal,            // 500 OCMS-5000: database down, unexpected faults
 };

@@ -19,6 +19,7 @@
 // delivery reports on the poll thread, deadlines on the io_context; all three meet in the
 // pending map behind one mutex. The caller's callback is posted to the executor it passes (the
 // session's strand) exactly once per dispatch.
+#include "api.hpp"
 #include "config.hpp"
 #include "kafka/kafka.hpp"
 #include "messages/messages.hpp"
@@ -66,6 +67,11 @@ public:
     // The producer has broker metadata and the reply partition is positioned.
     virtual bool ready() const = 0;
 };
+
+// A request's commands to the gateway as its caller's: stamps ex.caller on each command (the
+// one place the edge sets the envelope's caller; request-outcome answers a request only to it),
+// then ex.svc->gateway->dispatch on the exchange's executor.
+void dispatch_for(const Exchange& ex, std::vector<messages::Command> commands, DispatchCallback cb);
 
 // The key a command is produced with: its notice number (DESIGN.md invariant 2).
 std::string command_key(const messages::Command& c);

@@ -26,7 +26,7 @@ void PgOutcomeStore::fetch(const RequestId& request_id, net::any_io_executor ex,
             auto conn = db_->acquire(std::chrono::milliseconds(2000));
             if (!conn) return std::unexpected(conn.error().message);
             auto r = (*conn)->exec(
-                "SELECT command_id, notice_no, app_code, reply::text, batch_size FROM ocms_command_inbox "
+                "SELECT command_id, notice_no, app_code, reply::text, batch_size, caller FROM ocms_command_inbox "
                 "WHERE request_id = $1",
                 {id});
             if (!r) return std::unexpected(r.error().sqlstate + " " + r.error().message);
@@ -36,6 +36,7 @@ void PgOutcomeStore::fetch(const RequestId& request_id, net::any_io_executor ex,
                 InboxRow row{std::string(r->get(i, 0)), std::string(r->get(i, 1)), std::string(r->get(i, 2)),
                              std::string(r->get(i, 3)), std::nullopt};
                 if (!r->is_null(i, 4)) row.batch_size = int(r->get_int(i, 4));
+                row.caller = r->opt(i, 5);
                 out.push_back(std::move(row));
             }
             return out;

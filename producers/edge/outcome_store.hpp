@@ -27,6 +27,7 @@ struct InboxRow {
     std::string app_code;
     std::string reply_json;  // the encoded Reply
     std::optional<int> batch_size;
+    std::optional<std::string> caller;  // the envelope's caller (NULL: published straight to a topic)
 };
 
 using InboxRows = std::expected<std::vector<InboxRow>, std::string>;  // error: for the log only

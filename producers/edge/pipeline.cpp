@@ -3,11 +3,13 @@
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "json/schema_registry.hpp"
+#include "messages/messages.hpp"
 #include "metrics/metrics.hpp"
 #include "routes.hpp"
 #include "schema_explain.hpp"
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 
 namespace ocms::edge {
@@ -59,6 +61,9 @@ HttpResponse make_response(unsigned status, unsigned version, bool keep_alive, c
     HttpResponse res{static_cast<http::status>(status), version};
     res.set(http::field::server, "ocms-edge");
     res.set(http::field::content_type, boost::beast::string_view(content_type.data(), content_type.size()));
+    // Answers carry notices, officers and tokens' outcomes: no cache keeps them (issue 14). A
+    // handler that serves something cacheable (the console's assets) says so in its headers.
+    res.set(http::field::cache_control, "no-store");
     for (const auto& [name, value] : extra) res.set(name, value);
     res.set(kRequestIdHeader, id.value());
     res.keep_alive(keep_alive);
@@ -103,12 +108,38 @@ struct Finisher {
     }
     void fail(EnvelopeStyle style, const ApiError& e, const ExtraHeaders& extra = {}) const {
         auto r = render_error(style, e);
+        if (r.status == 401) {
+            // RFC 9110 11.6.1: a 401 names its scheme (a client library waits for it to retry
+            // with a fresh token)
+            ExtraHeaders with = extra;
+            with.emplace_back("WWW-Authenticate", "Bearer");
+            return finish(r, e, with);
+        }
+        finish(r, e, extra);
+    }
+    void finish(RenderedError& r, const ApiError& e, const ExtraHeaders& extra) const {
         if (r.status < 500)
             log::info("request rejected", {{"requestId", request_id.value()}, {"appCode", r.code.str()},
                                            {"reason", e.message}});
         (*this)(r.status, std::move(r.body), "application/json", extra);
     }
 };
+
+// An APIM key as the inbox may keep it: the first 16 hex digits of its SHA-256 (the key itself is
+// a secret and stays out of the database and the topics).
+std::string key_tag(std::string_view key) { return messages::sha256_hex(key).substr(0, 16); }
+
+// application/json, with parameters (charset=utf-8) or as a +json suffix; a missing Content-Type
+// is taken as JSON (older clients omit it); anything else is 415: a form post or text/plain
+// is a caller's mistake that parsing anyway would hide.
+bool json_media_type(std::string_view v) {
+    if (v.empty()) return true;
+    auto type = v.substr(0, v.find(';'));
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+    std::string t(type);
+    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"));
+}
 
 std::string allowed_methods(const std::string& path) {
     std::string out;
@@ -133,29 +164,59 @@ HttpResponse oversize_response(const Services& svc, unsigned version, std::strin
     return make_response(r.status, version, false, id, std::move(r.body));
 }
 
+HttpResponse unreadable_response(const Services& svc, boost::beast::error_code why) {
+    RequestId id(new_uuid());
+    const bool headers = why == http::error::header_limit;
+    auto r = render_error(EnvelopeStyle::ocms_data,
+                          headers ? ApiError{ErrorKind::headers_too_large,
+                                             "Request header fields are larger than " +
+                                                 std::to_string(kHeaderLimit) + " bytes"}
+                                  : ApiError{ErrorKind::bad_request, "Malformed HTTP request: " + why.message()});
+    if (svc.metrics)
+        svc.metrics
+            ->counter("ocms_http_requests_total", "HTTP requests by route and status",
+                      "route=\"unread\",status=\"" + std::to_string(r.status) + "\"")
+            .inc();
+    log::info("request rejected", {{"requestId", id.value()}, {"appCode", r.code.str()}, {"reason", why.message()}});
+    auto res = make_response(r.status, 11, false, id, std::move(r.body));
+    return res;
+}
+
 void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost::asio::any_io_executor ex,
                     Respond respond) {
     std::string target(req.target());
     std::string path = target.substr(0, target.find('?'));
+    // "/ops/" is "/ops": one trailing slash names the same resource when no route has the path
+    // with it (a person types the console's address with the slash, as browsers show folders).
+    auto known = [](std::string_view p) {
+        for (const auto& r : routes())
+            if (match_path(r.path, p)) return true;
+        return false;
+    };
+    if (path.size() > 1 && path.back() == '/' && !known(path) && known(std::string_view(path).substr(0, path.size() - 1)))
+        path.pop_back();
     const Route* route = nullptr;
-    bool path_known = false;
+    const Route* path_route = nullptr;  // a route of this path, maybe of another method
     std::string path_param;
     for (const auto& r : routes()) {
         auto param = match_path(r.path, path);
         if (!param) continue;
-        path_known = true;
+        if (!path_route) path_route = &r;
         if (r.method == req.method()) {
             route = &r;
             path_param = std::move(*param);
         }
     }
     auto fin = std::make_shared<Finisher>(
-        Finisher{svc, route ? route->path : (path_known ? path : std::string("unmatched")),
+        // The metric label is a route's template, never the raw path: a path is the caller's to
+        // choose, and each new label is a series kept until restart (issue 14: 200 requests of
+        // POST /ops/<3 KB> grew /metrics from 63 KB to 11 MB).
+        Finisher{svc, route ? route->path : (path_route ? path_route->path : std::string("unmatched")),
                  std::string(req.method_string()), path, request_id_of(sv(req[kRequestIdHeader])), req.version(),
                  req.keep_alive(), route && route->probe, std::chrono::steady_clock::now(), std::move(respond)});
 
     if (!route) {
-        if (path_known) {
+        if (path_route) {
             // RFC 9110 15.5.6: a 405 names the methods the path has in an Allow header.
             const std::string allow = allowed_methods(path);
             return fin->fail(EnvelopeStyle::ocms_data,
@@ -188,6 +249,7 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
                                                                   ? "Unauthorized: missing or invalid Ocp-Apim-Subscription-Key"
                                                                   : route->auth.apim_text});
         }
+        exchange->caller = "apim:" + key_tag(sv(req["Ocp-Apim-Subscription-Key"]));
     } else if (route->auth.required()) {
         auto claims = svc->jwt->verify(sv(req[http::field::authorization]), svc->clock());
         if (!claims) {
@@ -216,11 +278,16 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
                                          ? "Unauthorized: missing or invalid Ocp-Apim-Subscription-Key"
                                          : route->auth.apim_text});
         }
+        exchange->caller = "sub:" + claims->subject;
+        if (route->auth.apim) exchange->caller += "|apim:" + key_tag(sv(req["Ocp-Apim-Subscription-Key"]));
         exchange->claims = std::move(*claims);
     }
 
     // 3. JSON and schema
     std::optional<json::Document> doc;
+    if (!route->body_schema.empty() && !req.body().empty() && !json_media_type(sv(req[http::field::content_type])))
+        return fin->fail(style, {ErrorKind::unsupported_media_type,
+                                 route->invalid_text + ": the body must be sent as Content-Type: application/json"});
     if (!route->body_schema.empty()) {
         auto parsed = json::parse(req.body().empty() && route->empty_body_ok ? std::string_view("{}")
                                                                                : std::string_view(req.body()));

@@ -5,6 +5,7 @@
 // keep-alive, counts it in /metrics and writes the access log line.
 #include "api.hpp"
 
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -24,9 +25,19 @@ using Respond = std::function<void(HttpResponse)>;
 void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost::asio::any_io_executor ex,
                     Respond respond);
 
+// The most bytes of request line and header fields the server reads: a bearer token of the
+// largest size auth accepts (8 KB) with room for the other fields.
+inline constexpr std::size_t kHeaderLimit = 16 * 1024;
+
 // The response for a request the session could not read whole (body over the limit): 400
 // OCMS-4000 in the spec 002 envelope. request_id may be empty (then one is made).
 HttpResponse oversize_response(const Services& svc, unsigned version, std::string_view request_id);
+
+// The response for bytes that are not a request the server will read (issue 14): header fields
+// over the limit -> 431, bad framing (bare LF, two Content-Lengths, Content-Length with chunked,
+// a bad chunk or method) -> 400; both in the spec 002 envelope, sent with Connection: close.
+// why: Beast's parser error.
+HttpResponse unreadable_response(const Services& svc, boost::beast::error_code why);
 
 // The request id of a request: a sane X-Request-Id, else a new UUID.
 RequestId request_id_of(std::string_view header);

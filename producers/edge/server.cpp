@@ -34,6 +34,8 @@ private:
     void do_read() {
         parser_.emplace();
         parser_->body_limit(svc_->config->body_limit);
+        // Beast's default is 8 KB, less than a token auth accepts (8 KB) with the other headers
+        parser_->header_limit(kHeaderLimit);
         stream_.expires_after(kIoTimeout);
         http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
     }
@@ -44,6 +46,12 @@ private:
             // Answer, then close: the rest of the body is not read.
             auto& partial = parser_->get();
             return send(oversize_response(*svc_, partial.version() ? partial.version() : 11, std::string_view(partial["X-Request-Id"].data(), partial["X-Request-Id"].size())));
+        }
+        if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+            ec != http::error::partial_message && ec != http::error::need_more) {
+            // A request the parser refuses is answered in the envelope before the close, so a
+            // client sees why (a silent close looked like a network fault; issue 14).
+            return send(unreadable_response(*svc_, ec));
         }
         if (ec) {
             if (ec != beast::error::timeout && ec != net::error::operation_aborted && ec != net::error::connection_reset)

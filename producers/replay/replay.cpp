@@ -267,6 +267,15 @@ private:
                 of = {target, std::int32_t(json::get_int(*doc, "partition").value_or(0)),
                       json::get_int(*doc, "offset").value_or(0)};
             }
+            if (doc && doc->IsObject() && json::get_bool(*doc, "originalTruncated").value_or(false)) {
+                // the record carries the first bytes only (messages.hpp); the row has them all
+                ++res_.counts.skipped;
+                note("skipping " + o_.topic + "/" + std::to_string(m.partition()) + "@" + std::to_string(m.offset()) +
+                     ": its original (" + std::to_string(json::get_int(*doc, "originalSize").value_or(0)) +
+                     " bytes) is cut on the topic; redrive it by id (redrive --dead-letter ID), which reads the "
+                     "whole original from the database");
+                return true;
+            }
             if (!original || target.empty()) {
                 ++res_.counts.skipped;
                 note("skipping " + o_.topic + "/" + std::to_string(m.partition()) + "@" + std::to_string(m.offset()) +

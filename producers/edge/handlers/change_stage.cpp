@@ -663,7 +663,7 @@ void dispatch_specs(const std::shared_ptr<Exchange>& ex, const std::vector<cps::
                     std::function<void(std::vector<cps::NoticeOutcome>)> then, HandlerDone done) {
     auto commands = cps::build_commands(specs, ex->request_id, ex->svc->clock(), ex->svc->schemas.get());
     if (!commands) return done(std::unexpected(commands.error()));
-    ex->svc->gateway->dispatch(std::move(*commands), ex->executor,
+    dispatch_for(*ex, std::move(*commands),
                                [then = std::move(then)](std::vector<DispatchItem> items) { then(outcomes_of(items)); });
 }
 

@@ -203,7 +203,7 @@ void update_court_notices(std::shared_ptr<Exchange> ex, const json::Value* body,
             return done(HandlerOk{a.status, std::move(a.body), "application/json", {}});
         }
         auto commands = built->commands;
-        ex->svc->gateway->dispatch(std::move(commands), ex->executor,
+        dispatch_for(*ex, std::move(commands),
                                    [ex, records, built, done](std::vector<DispatchItem> items) {
                                        auto a = court_api::answer(ex->request_id, *records, *built, items);
                                        done(HandlerOk{a.status, std::move(a.body), "application/json", {}});

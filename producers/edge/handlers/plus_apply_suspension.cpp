@@ -87,7 +87,7 @@ void plus_apply_suspension(std::shared_ptr<Exchange> ex, const json::Value* body
     std::vector<messages::Command> commands;
     commands.push_back(std::move(*planned->command));
     auto request_id = ex->request_id;
-    ex->svc->gateway->dispatch(std::move(commands), ex->executor,
+    dispatch_for(*ex, std::move(commands),
                                [request_id, done = std::move(done)](std::vector<DispatchItem> items) {
                                    auto a = answer_batch(request_id, items);
                                    done(HandlerOk{a.status, std::move(a.body)});

@@ -2,6 +2,7 @@
 
 #include "batch_response.hpp"
 #include "core/log.hpp"
+#include "routes.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -55,6 +56,15 @@ void request_outcome(std::shared_ptr<Exchange> ex, const json::Value* body, Hand
             log::error("outcome read failed", {{"requestId", ex->request_id.value()}, {"error", rows.error()}});
             return done(std::unexpected(
                 ApiError{ErrorKind::internal, "The outcome could not be read; please retry later"}));
+        }
+        // A request is its caller's (issue 14): another caller's rows are neither shown nor merged
+        // into this caller's, and an id only others used answers 404. The role OPS (support) reads
+        // every request, those published straight to the topics (no caller) too.
+        if (!ex->claims.has_role(roles::kOps)) {
+            const bool any = !rows->empty();
+            std::erase_if(*rows, [&](const InboxRow& r) { return r.caller.value_or("") != ex->caller; });
+            if (any && rows->empty())
+                return done(std::unexpected(ApiError{ErrorKind::not_found, "No request " + asked.value() + " of this caller"}));
         }
         done(HandlerOk{200, request_outcome::assemble(asked, *rows)});
     });

@@ -195,7 +195,7 @@ void dispatch_batch(const std::shared_ptr<Exchange>& ex, Result<revive::Request>
     if (!commands) return done(std::unexpected(ApiError{ErrorKind::bad_request, commands.error().message}));
     if (!ex->svc->gateway) return done(std::unexpected(ApiError{ErrorKind::internal, std::string(kNotQueuedMessage)}));
     auto request_id = ex->request_id;
-    ex->svc->gateway->dispatch(std::move(*commands), ex->executor,
+    dispatch_for(*ex, std::move(*commands),
                                [request_id, done = std::move(done)](std::vector<DispatchItem> items) {
                                    auto a = answer_batch(request_id, items);
                                    done(HandlerOk{a.status, std::move(a.body)});
@@ -240,7 +240,7 @@ void revive_hst(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDo
         if (!commands) return done(std::unexpected(ApiError{ErrorKind::bad_request, commands.error().message}));
         if (!ex->svc->gateway)
             return done(std::unexpected(ApiError{ErrorKind::internal, std::string(kNotQueuedMessage)}));
-        ex->svc->gateway->dispatch(std::move(*commands), ex->executor,
+        dispatch_for(*ex, std::move(*commands),
                                    [done = std::move(done)](std::vector<DispatchItem> items) {
                                        auto a = revive::answer_hst(items);
                                        done(HandlerOk{a.status, std::move(a.body)});

@@ -73,7 +73,7 @@ void staff_apply_suspension(std::shared_ptr<Exchange> ex, const json::Value* bod
     if (!commands) return done(std::unexpected(ApiError{ErrorKind::bad_request, commands.error().message}));
     if (!ex->svc->gateway) return done(std::unexpected(ApiError{ErrorKind::internal, std::string(kNotQueuedMessage)}));
     auto request_id = ex->request_id;
-    ex->svc->gateway->dispatch(std::move(*commands), ex->executor,
+    dispatch_for(*ex, std::move(*commands),
                                [request_id, done = std::move(done)](std::vector<DispatchItem> items) {
                                    auto a = staff_apply::assemble(request_id, items);
                                    done(HandlerOk{a.status, std::move(a.body)});

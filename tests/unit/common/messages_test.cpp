@@ -148,6 +148,40 @@ TEST(Messages, DeadLetterKeepsBinaryOriginal) {
     EXPECT_TRUE((*doc)["commandId"].IsNull());
 }
 
+// Issue 14 point 6: 50 KB of control characters became a 300 KB dead letter (JSON escaping);
+// ~170 KB would pass the broker's 1 MB limit and the worker retried its publication for ever.
+TEST(Messages, DeadLetterOriginalIsCappedWithSizeAndHash) {
+    auto reg = json::SchemaRegistry::load(OCMS_SCHEMAS_DIR);
+    DeadLetter d;
+    d.reason = "json";
+    d.error = std::string(5000, 'e');
+    d.source_topic = kTopicSuspension;
+    d.key = "K";
+    for (const std::string& original :
+         {std::string(900'000, '\x01'), std::string(200'000, 'a') + "\xc3\xa9" + std::string(10, 'b'),
+          std::string(kDeadLetterOriginalMax - 1, 'x') + "\xc3\xa9", std::string(300'000, '\xff')}) {
+        d.original = original;
+        const std::string text = encode(d);
+        EXPECT_LT(text.size(), 128u * 1024) << "a dead letter must stay far below the broker's 1 MB";
+        auto doc = json::parse(text);
+        ASSERT_TRUE(doc) << doc.error();
+        EXPECT_EQ(reg->validate("dlq.v1", *doc), "");
+        EXPECT_EQ(json::get_bool(*doc, "originalTruncated"), true);
+        EXPECT_EQ(json::get_int(*doc, "originalSize"), std::int64_t(original.size()));
+        EXPECT_EQ(json::get_string(*doc, "originalSha256").value_or("").size(), 64u);
+        EXPECT_FALSE(original_bytes(*doc)) << "a cut original is never redriven as if it were whole";
+        EXPECT_LE(json::get_string(*doc, "error")->size(), kDeadLetterErrorMax);
+    }
+    // the SHA-256 is the one sha256sum prints
+    EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    // up to the cap: whole, no extra fields
+    d.original = std::string(kDeadLetterOriginalMax, '\x01');
+    auto whole = json::parse(encode(d));
+    ASSERT_TRUE(whole);
+    EXPECT_EQ(*original_bytes(*whole), d.original);
+    EXPECT_FALSE(whole->HasMember("originalTruncated"));
+}
+
 TEST(Messages, Utf8AndBase64) {
     EXPECT_TRUE(valid_utf8("plain"));
     EXPECT_TRUE(valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));

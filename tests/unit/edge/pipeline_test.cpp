@@ -2,6 +2,10 @@
 #include "support.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -163,6 +167,27 @@ TEST_F(Pipeline, TheHeaderMustSayExactlyHS256) {
     }
     EXPECT_EQ(f.gateway->seen.size(), 2u);  // the control's two notices only
 }
+// Issue 14 point 5: nbf and iat were not checked; a token valid from tomorrow worked today.
+TEST_F(Pipeline, TokensFromTheFutureAre401) {
+    const long now = long(std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count());
+    auto with = [&](const std::string& claims) { return make_token({"OCMS_STAFF"}, 7200, kIssuer, kKey, claims); };
+    for (const auto& claims : {"{\"nbf\":" + std::to_string(now + 3600) + "}",
+                               "{\"iat\":" + std::to_string(now + 3600) + "}",
+                               std::string(R"({"nbf":"yesterday"})"), std::string(R"({"iat":"now"})")}) {
+        auto r = f.post(kApply, kGood, with(claims));
+        EXPECT_EQ(r.result_int(), 401u) << claims << " -> " << r.body();
+        EXPECT_EQ(app_code(r), "OCMS-4001");
+        EXPECT_EQ(r[http::field::www_authenticate], "Bearer") << claims;
+    }
+    EXPECT_TRUE(f.gateway->seen.empty());
+    // inside the clock leeway, and in the past: accepted
+    for (const auto& claims : {"{\"nbf\":" + std::to_string(now + 20) + ",\"iat\":" + std::to_string(now + 20) + "}",
+                               "{\"nbf\":" + std::to_string(now - 60) + ",\"iat\":" + std::to_string(now - 60) + "}"}) {
+        auto r = f.post(kApply, kGood, with(claims));
+        EXPECT_EQ(r.result_int(), 200u) << claims << " -> " << r.body();
+    }
+}
 TEST_F(Pipeline, WrongRoleIs403) {
     auto r = f.post(kApply, kGood, make_token({"PLUS", "OPS"}));
     EXPECT_EQ(r.result_int(), 403u);
@@ -224,4 +249,124 @@ TEST_F(Pipeline, DatabaseDownIs500) {
     auto r = f.post("/v1/request-outcome", R"({"requestId":"req-1"})", staff);
     EXPECT_EQ(r.result_int(), 500u);
     EXPECT_EQ(app_code(r), "OCMS-5000");
+}
+
+// Issue 14 point 2: a wrong method on a path of a route pattern labelled its series with the
+// raw path; 200 such requests with 3 KB paths grew /metrics to 11 MB.
+TEST_F(Pipeline, MetricLabelsAreRouteTemplatesNeverRawPaths) {
+    const std::string long_asset = "/ops/" + std::string(3000, 'a');
+    for (int i = 0; i < 20; ++i) {
+        auto r = f.call(http::verb::post, long_asset + std::to_string(i), "{}");
+        EXPECT_EQ(r.result_int(), 405u);
+        f.call(http::verb::get, "/nothing/" + std::to_string(i), "");
+    }
+    const std::string m = f.metrics->render();
+    EXPECT_EQ(m.find(std::string(100, 'a')), std::string::npos) << "a raw path became a label";
+    EXPECT_EQ(m.find("/nothing"), std::string::npos);
+    EXPECT_NE(m.find(R"(ocms_http_requests_total{route="/ops/{asset}",status="405"} 20)"), std::string::npos) << m;
+    EXPECT_NE(m.find(R"(ocms_http_requests_total{route="unmatched",status="404"} 20)"), std::string::npos) << m;
+    EXPECT_LT(m.size(), 64u * 1024);
+}
+
+// Issue 14 point 1: nesting is bounded before the schema validator (which recurses) sees it.
+TEST_F(Pipeline, DeepNestingIs400) {
+    const std::string deep = std::string(1500, '[') + std::string(1500, ']');
+    auto r = f.post("/v1/updateCourtNotices", deep, make_token({"CAS"}));
+    EXPECT_EQ(r.result_int(), 400u) << r.body();
+    EXPECT_NE(r.body().find("nesting deeper than 32"), std::string::npos) << r.body();
+    expect_400(R"({"noticeNo":["A1"],"suspensionType":"TS","reasonOfSuspension":"ACR","officerAuthorisingSuspension":"J",
+      "suspensionRemarks":)" + std::string(40, '[') + std::string(40, ']') + "}", "nesting deeper than 32");
+}
+// The court records' free objects are constrained too: a record's values are scalars.
+TEST_F(Pipeline, CourtRecordValuesAreScalars) {
+    auto r = f.post("/v1/updateCourtNotices", R"([{"notice_no":"500500303J","atoms_flag":{"a":[1]}}])", make_token({"CAS"}));
+    EXPECT_EQ(r.result_int(), 400u) << r.body();
+    EXPECT_TRUE(f.gateway->seen.empty());
+}
+
+// Issue 14 point 4: \u0000 truncated a notice number; a lone surrogate parked a notice.
+TEST_F(Pipeline, NulAndLoneSurrogatesAre400) {
+    expect_400(R"({"noticeNo":["SBA1234A\u0000ZZZ"],"suspensionType":"TS","reasonOfSuspension":"ACR","officerAuthorisingSuspension":"J"})",
+               "\\u0000 is not allowed");
+    expect_400(R"({"noticeNo":["A1"],"suspensionType":"TS","reasonOfSuspension":"ACR","officerAuthorisingSuspension":"J",
+      "suspensionRemarks":"x\udc00"})", "lone surrogate");
+    auto r = f.post("/api/v1/change-processing-stage/search", R"({"noticeNo":"\udc00"})", staff);
+    EXPECT_EQ(r.result_int(), 400u) << r.body();
+    EXPECT_NE(r.body().find("OCMS.CPS.INVALID_FORMAT"), std::string::npos) << r.body();
+}
+
+// Issue 14 point 9: protocol hygiene.
+TEST_F(Pipeline, JsonAnswersAreNotCached) {
+    EXPECT_EQ(f.post(kApply, kGood, staff)[http::field::cache_control], "no-store");
+    EXPECT_EQ(f.post(kApply, "{", staff)[http::field::cache_control], "no-store");
+    EXPECT_EQ(f.call(http::verb::get, "/nothing", "")[http::field::cache_control], "no-store");
+}
+TEST_F(Pipeline, UnauthorizedNamesTheBearerScheme) {
+    auto r = f.post(kApply, kGood, "");
+    EXPECT_EQ(r.result_int(), 401u);
+    EXPECT_EQ(r[http::field::www_authenticate], "Bearer");
+    EXPECT_EQ(f.post(kApply, kGood, make_token({"PLUS"}))[http::field::www_authenticate], "");  // 403
+}
+TEST_F(Pipeline, AnotherContentTypeIs415) {
+    for (const char* type : {"application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x"}) {
+        auto r = f.post(kApply, kGood, staff, {{"Content-Type", type}});
+        EXPECT_EQ(r.result_int(), 415u) << type << " -> " << r.body();
+        EXPECT_EQ(app_code(r), "OCMS-4000");
+    }
+    EXPECT_TRUE(f.gateway->seen.empty());
+    for (const char* type : {"application/json", "application/json; charset=utf-8", "Application/JSON",
+                             "application/problem+json"}) {
+        auto r = f.post(kApply, kGood, staff, {{"Content-Type", type}});
+        EXPECT_EQ(r.result_int(), 200u) << type << " -> " << r.body();
+    }
+    EXPECT_EQ(f.post(kApply, kGood, staff).result_int(), 200u);  // no Content-Type: taken as JSON
+}
+TEST_F(Pipeline, ATrailingSlashNamesTheSameRoute) {
+    const auto dir = std::filesystem::temp_directory_path() / ("ocms-console-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "index.html") << "<!doctype html><title>console</title>";
+    f.config->console_dir = dir.string();
+    auto with = f.call(http::verb::get, "/ops/", "");
+    EXPECT_EQ(with.result_int(), 200u) << with.body();
+    EXPECT_EQ(with.body(), f.call(http::verb::get, "/ops", "").body());
+    std::filesystem::remove_all(dir);
+    EXPECT_EQ(f.post(kApply + "/", kGood, staff).result_int(), 200u);
+    EXPECT_EQ(f.call(http::verb::get, "/nothing/", "").result_int(), 404u);
+}
+
+// Issue 14 point 3: a request's outcome was anyone's; a PLUS call reusing another caller's
+// X-Request-Id added its notices to that caller's outcome.
+TEST_F(Pipeline, CommandsCarryTheirCaller) {
+    ASSERT_EQ(f.post(kApply, kGood, staff).result_int(), 200u);
+    ASSERT_FALSE(f.gateway->seen.empty());
+    EXPECT_EQ(f.gateway->seen[0].caller, "sub:tester");
+    f.gateway->seen.clear();
+    auto plus = f.post("/v1/plus-apply-suspension",
+                       R"({"notice_no":"500500303J","date_of_suspension":"2025-03-22T19:00:02","suspension_source":"PLUS",)"
+                       R"("suspension_type":"TS","reason_of_suspension":"APP","officer_authorising_suspension":"PLMJOHN"})",
+                       make_token({"PLUS"}), {{"Ocp-Apim-Subscription-Key", "apim-key-1"}});
+    ASSERT_FALSE(f.gateway->seen.empty()) << plus.body();
+    const std::string tag = messages::sha256_hex("apim-key-1").substr(0, 16);
+    EXPECT_EQ(f.gateway->seen[0].caller, "sub:tester|apim:" + tag);
+    EXPECT_EQ(messages::encode(f.gateway->seen[0]).find("apim-key-1"), std::string::npos) << "the key itself stays out";
+}
+TEST_F(Pipeline, ARequestOutcomeIsItsCallersOnly) {
+    auto row = [](const std::string& cmd, const std::string& notice, std::optional<std::string> caller) {
+        return InboxRow{cmd, notice, "OCMS-2000", reply_json(cmd, notice, "OCMS-2000", "TS Success", "", -1), 1,
+                        std::move(caller)};
+    };
+    f.outcomes->rows = std::vector<InboxRow>{row("c1", "A1", "sub:tester"), row("c2", "B2", "sub:someone-else"),
+                                             row("c3", "C3", std::nullopt)};
+    const std::string body = R"({"requestId":"shared-id"})";
+    auto mine = f.post("/v1/request-outcome", body, staff);
+    ASSERT_EQ(mine.result_int(), 200u) << mine.body();
+    EXPECT_NE(mine.body().find("A1"), std::string::npos);
+    EXPECT_EQ(mine.body().find("B2"), std::string::npos) << "never merged with another caller's";
+    EXPECT_EQ(mine.body().find("C3"), std::string::npos);
+    auto stranger = f.post("/v1/request-outcome", body, make_token({"OCMS_STAFF"}, 600, kIssuer, kKey, "", "stranger"));
+    EXPECT_EQ(stranger.result_int(), 404u) << stranger.body();
+    EXPECT_EQ(stranger.body().find("A1"), std::string::npos);
+    auto ops = f.post("/v1/request-outcome", body, make_token({"OPS"}, 600, kIssuer, kKey, "", "support"));
+    ASSERT_EQ(ops.result_int(), 200u);
+    for (const char* n : {"A1", "B2", "C3"}) EXPECT_NE(ops.body().find(n), std::string::npos) << n;
 }

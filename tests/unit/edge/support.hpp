@@ -34,13 +34,16 @@ inline std::shared_ptr<const json::SchemaRegistry> registry() {
 }
 
 // An HS256 token signed here with libjwt.
+// extra_json: more claims as a JSON object ({"nbf":1700000000}).
 inline std::string make_token(const std::vector<std::string>& roles, long exp_offset_s = 600,
-                              const std::string& issuer = kIssuer, const std::string& key = kKey) {
+                              const std::string& issuer = kIssuer, const std::string& key = kKey,
+                              const std::string& extra_json = "", const std::string& subject = "tester") {
     jwt_t* j = nullptr;
     jwt_new(&j);
     jwt_set_alg(j, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(key.data()), int(key.size()));
     jwt_add_grant(j, "iss", issuer.c_str());
-    jwt_add_grant(j, "sub", "tester");
+    jwt_add_grant(j, "sub", subject.c_str());
+    if (!extra_json.empty()) jwt_add_grants_json(j, extra_json.c_str());
     long now = long(std::chrono::duration_cast<std::chrono::seconds>(
                         std::chrono::system_clock::now().time_since_epoch()).count());
     jwt_add_grant_int(j, "exp", now + exp_offset_s);

@@ -85,7 +85,6 @@ TEST(VipList, OneBadRecordMakesTheWholeListInvalid) {
         {R"({"vip_vehicle":"V","vehicle_no":"SBA1A","status":""})", "status is empty"},
         {R"({"vip_vehicle":"V","vehicle_no":"SBA1A"})", "status is missing"},
         {R"({"vip_vehicle":"V","vehicle_no":"SBA1A","status":"A","description":5})", "description is not a string"},
-        {R"({"vip_vehicle":"V","vehicle_no":"SBA1A","status":"A","description":"a\u0000b"})", "NUL"},
     };
     for (const auto& c : cases) {
         std::string body = std::string(R"([{"vip_vehicle":"GOOD","vehicle_no":"SBA1234A","status":"A"},)") + c.record + "]";
@@ -94,6 +93,14 @@ TEST(VipList, OneBadRecordMakesTheWholeListInvalid) {
         EXPECT_NE(e.message.find("record 1: "), std::string::npos) << e.message;
         EXPECT_NE(e.message.find(c.why), std::string::npos) << c.why << " in " << e.message;
     }
+}
+
+// \u0000 is refused by the JSON layer itself (issue 14): the whole list, with the offset.
+TEST(VipList, ANulEscapeMakesTheWholeListInvalid) {
+    auto e = bad(R"([{"vip_vehicle":"GOOD","vehicle_no":"SBA1234A","status":"A"},)"
+                 R"({"vip_vehicle":"V","vehicle_no":"SBA1A","status":"A","description":"a\u0000b"}])");
+    EXPECT_EQ(e.kind, VipFailure::invalid_list);
+    EXPECT_NE(e.message.find("\\u0000 is not allowed"), std::string::npos) << e.message;
 }
 
 TEST(VipList, LengthsAreTheColumnSizesInCharacters) {

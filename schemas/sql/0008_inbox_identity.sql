@@ -1,0 +1,11 @@
+-- 0008_inbox_identity.sql (issue 14): what the inbox needs to tell one command from another that
+-- reuses its id, and one caller's request from another's.
+--   payload_sha256: SHA-256 of the command's type and payload as the worker read them. A command
+--     id that comes again with another type or payload is not the same command: the worker
+--     dead-letters it (reason command-id-reused) instead of answering it with the other's reply.
+--     NULL on rows written before this migration (compared by type only).
+--   caller: who sent the request through the edge ("sub:<subject>", plus "|apim:<key hash>" for
+--     PLUS), from the envelope; /v1/request-outcome answers a request id only to its caller (or a
+--     token with the role OPS). NULL for commands published straight to the topics.
+-- Applied once by infra/migrate as ocms_owner in one transaction.
+ALTER TABLE ocms_command_inbox ADD COLUMN payload_sha256 text, ADD COLUMN caller text;
