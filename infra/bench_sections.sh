@@ -116,7 +116,8 @@ loadgen() {
 
 bench_start() {
   mkdir -p "$BENCH_DIR"
-  [[ -x "$LOADGEN" ]] || die "no $LOADGEN: build first (infra/run builds it)"
+  build_cpp ocms-loadgen   # infra/run builds only what runs; nothing to do when it is up to date
+  [[ -x "$LOADGEN" ]] || die "no $LOADGEN: build it (cmake --build build --target ocms-loadgen)"
   command -v pgbench >/dev/null || die "pgbench is missing (Debian's postgresql-client-15 has it)"
   local f="$BENCH_DIR/machine.md"
   {

@@ -16,7 +16,39 @@ LOG_DIR="$OCMS_DATA/log"
 SECRETS="$OCMS_DATA/secrets"
 ENV_FILE="$OCMS_DATA/ocms.env"
 
-# ports and addresses (the caller's environment wins)
+# saved_setting NAME: the value this checkout's last infra/run wrote for NAME into .data/ocms.env
+# (a line `export NAME="${NAME:-value}"`); fails when there is none.
+saved_setting() {
+  [[ -r "$ENV_FILE" ]] || return 1
+  local v prefix="export $1=\"\${$1:-"
+  v=$(awk -v p="$prefix" 'index($0, p) == 1 && substr($0, length($0) - 1) == "}\"" {
+        v = substr($0, length(p) + 1); v = substr(v, 1, length(v) - 2) } END { print v }' "$ENV_FILE")
+  [[ -n "$v" ]] || return 1
+  printf '%s' "$v"
+}
+# remember_setting NAME [BASE...]: NAME unset in the environment (and none of the settings it is
+# derived from, BASE..., set either) takes its value from .data/ocms.env. So a checkout started on
+# other ports keeps them: infra/stop, infra/run --only NAME and a second infra/run reach the
+# services of the first run without the variables being set again (set one to change it).
+remember_setting() {
+  local name="$1" b v
+  shift
+  [[ -z "${!name:-}" ]] || return 0
+  for b in "$@"; do [[ -z "${!b:-}" ]] || return 0; done
+  v=$(saved_setting "$name") || return 0
+  printf -v "$name" '%s' "$v"
+}
+# (the derived ones first, while their bases are still only what the environment set)
+remember_setting OCMS_EDGE_URL OCMS_EDGE_LISTEN
+remember_setting OCMS_KAFKA_BROKERS OCMS_KAFKA_HOST OCMS_KAFKA_PORT
+remember_setting OCMS_PG_PORT
+remember_setting OCMS_KAFKA_PORT
+remember_setting OCMS_KAFKA_CONTROLLER_PORT
+remember_setting OCMS_EDGE_LISTEN
+remember_setting OCMS_WORKER_METRICS_LISTEN
+remember_setting OCMS_DEMO_SIZE
+
+# ports and addresses (the caller's environment wins, then .data/ocms.env, then these defaults)
 OCMS_PG_HOST="${OCMS_PG_HOST:-127.0.0.1}"
 OCMS_PG_PORT="${OCMS_PG_PORT:-55432}"
 OCMS_PG_DB="${OCMS_PG_DB:-ocms}"
@@ -27,6 +59,9 @@ OCMS_EDGE_LISTEN="${OCMS_EDGE_LISTEN:-127.0.0.1:8080}"
 OCMS_WORKER_METRICS_LISTEN="${OCMS_WORKER_METRICS_LISTEN:-127.0.0.1:9101}"
 OCMS_EDGE_URL="${OCMS_EDGE_URL:-http://$OCMS_EDGE_LISTEN}"
 OCMS_KAFKA_BROKERS="${OCMS_KAFKA_BROKERS:-$OCMS_KAFKA_HOST:$OCMS_KAFKA_PORT}"
+# The demo data set infra/migrate loads (schemas/seed/0006_demo_set.sql): this many generated
+# notices (infra/run --demo-size N; 0 = none).
+OCMS_DEMO_SIZE="${OCMS_DEMO_SIZE:-2000}"
 # services started by infra/run, in this order (a missing binary is skipped)
 OCMS_SERVICES="${OCMS_SERVICES:-worker scheduler edge}"
 # ocms-scheduler's VIP refresh from CAS and its alert e-mails (spec 001 1.4, spec 002 5.2).
@@ -51,6 +86,13 @@ OCMS_PURGE_AT="${OCMS_PURGE_AT:-02:00}"
 # the support console (issue 8): the build writes the page here (producers/edge/console), the edge serves it under /ops
 OCMS_CONSOLE_DIR="${OCMS_CONSOLE_DIR:-$OCMS_BUILD/console}"
 
+# Exported: every child process (infra/migrate, ocms-admin, the services, the tests infra/test runs)
+# sees the same ports and paths as this script. A value that is only a shell variable here reaches
+# no child, which then falls back to its own default (the default ports: another platform's).
+export OCMS_DATA OCMS_BUILD OCMS_BIN OCMS_PG_HOST OCMS_PG_PORT OCMS_PG_DB OCMS_KAFKA_HOST OCMS_KAFKA_PORT \
+  OCMS_KAFKA_CONTROLLER_PORT OCMS_EDGE_LISTEN OCMS_WORKER_METRICS_LISTEN OCMS_EDGE_URL OCMS_KAFKA_BROKERS \
+  OCMS_DEMO_SIZE OCMS_REPORT_DIR OCMS_CONSOLE_DIR
+
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_DATA="$OCMS_DATA/pg"
 PG_ROLES=(ocms_owner ocmsiz_app_conn ocmsez_app_conn ocms_worker ocms_readonly ocms_scheduler ocms_support)
@@ -63,13 +105,23 @@ KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:--XX:MaxMetaspaceSize=192m -XX:ReservedCodeCach
 # short-lived tools: C1 only, one GC thread, quiet logging
 KAFKA_TOOL_OPTS="-Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Dlog4j2.configurationFile=$KAFKA_DIR/log4j2-tools.properties"
 
+# What infra/run needs to build and run the platform: the compilers and libraries of the services
+# and tools, PostgreSQL, Java + Maven (Kafka), kcat, curl. libgtest-dev too, although only tests
+# use it: the top CMakeLists.txt finds GTest when it configures the one build directory.
+# libssl-dev: common/messages hashes dead letters with OpenSSL.
 DEB_PACKAGES=(build-essential cmake ninja-build librdkafka-dev libboost-dev rapidjson-dev libpq-dev
   libspdlog-dev libjwt-dev libgtest-dev postgresql kcat openssl maven libcurl4-openssl-dev python3
-  curl procps iproute2 libxlsxwriter-dev python3-openpyxl chromium
-  clang-16 libclang-rt-16-dev libssl-dev)
-# clang-16 and libclang-rt-16-dev (libFuzzer): infra/fuzz. libssl-dev: its JWT target signs tokens.
+  curl procps iproute2 libxlsxwriter-dev libssl-dev)
+# What only the tests need (infra/test, infra/fuzz add them): python3-openpyxl (unit_reports reads
+# the .xlsx), chromium (the browser test), clang-16 and libclang-rt-16-dev (libFuzzer: infra/fuzz,
+# label fuzz), python3-venv (tests/contract makes its venv).
+DEB_TEST_PACKAGES=(python3-openpyxl chromium clang-16 libclang-rt-16-dev python3-venv)
 # node and npm (the console's build, the browser test) are checked by command in ensure_packages:
 # a machine may have NodeSource's nodejs, which bundles npm and conflicts with Debian's npm package.
+
+# What infra/run builds: the services, the tools and the console page the edge serves. infra/test
+# builds everything (`cmake --build`: the tests, ocms-chaos, ocms-loadgen ...).
+RUN_TARGETS=(ocms-edge ocms-worker ocms-scheduler ocms-admin ocms-replay ocms_console)
 
 log() { printf '[infra] %s\n' "$*"; }
 warn() { printf '[infra] WARNING: %s\n' "$*" >&2; }
@@ -109,9 +161,12 @@ make_dirs() {
 }
 
 # ---------------------------------------------------------------- Debian packages
+# ensure_packages [tests]: installs what is missing of DEB_PACKAGES (and of DEB_TEST_PACKAGES
+# with `tests`), in one apt-get run.
 ensure_packages() {
-  local missing=() p
-  for p in "${DEB_PACKAGES[@]}"; do
+  local missing=() p want=("${DEB_PACKAGES[@]}")
+  [[ "${1:-}" == tests ]] && want+=("${DEB_TEST_PACKAGES[@]}")
+  for p in "${want[@]}"; do
     if [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]]; then
       missing+=("$p")
     fi
@@ -143,6 +198,8 @@ ensure_kafka_jars() {
 }
 
 # ---------------------------------------------------------------- C++ build
+# build_cpp [all]: configures build/ once, then builds RUN_TARGETS (what infra/run starts and the
+# console), or with `all` every target (infra/test). build_cpp TARGET...: those targets.
 build_cpp() {
   if [[ "${OCMS_SKIP_BUILD:-0}" == 1 ]]; then
     log "build skipped (OCMS_SKIP_BUILD=1)"
@@ -156,9 +213,16 @@ build_cpp() {
     log "configuring the build (cmake, Ninja, RelWithDebInfo) ..."
     cmake -S "$OCMS_REPO" -B "$OCMS_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
   fi
-  log "building (cmake --build build) ..."
+  local targets=()
+  if [[ "${1:-}" == all ]]; then
+    log "building everything (cmake --build build) ..."
+  else
+    if (($#)); then targets=("$@"); else targets=("${RUN_TARGETS[@]}"); fi
+    log "building ${targets[*]} (cmake --build build --target ...) ..."
+    targets=(--target "${targets[@]}")
+  fi
   # one build at a time in a build directory (two ninjas at once corrupt .ninja_deps)
-  flock "$OCMS_BUILD/.build.lock" cmake --build "$OCMS_BUILD"
+  flock "$OCMS_BUILD/.build.lock" cmake --build "$OCMS_BUILD" "${targets[@]}"
 }
 
 # ---------------------------------------------------------------- secrets
@@ -218,7 +282,8 @@ write_env_file() {
       OCMS_EDGE_URL OCMS_KAFKA_BROKERS OCMS_JWT_ISSUER OCMS_SCHEMAS_DIR OCMS_REPO OCMS_DATA OCMS_BIN \
       OCMS_JWT_SECRET_FILE OCMS_APIM_KEYS_FILE OCMS_EDGE_LISTEN OCMS_CAS_VIP_URL OCMS_CAS_TOKEN_URL \
       OCMS_CAS_CLIENT_ID OCMS_CAS_CLIENT_SECRET_FILE OCMS_CAS_RETRY_WAITS_MS OCMS_VIP_REFRESH_AT OCMS_SMTP_URL \
-      OCMS_ALERT_FROM OCMS_ALERT_TO OCMS_REPORT_DIR OCMS_CONSOLE_DIR OCMS_RETENTION_DAYS OCMS_PURGE_AT; do
+      OCMS_ALERT_FROM OCMS_ALERT_TO OCMS_REPORT_DIR OCMS_CONSOLE_DIR OCMS_RETENTION_DAYS OCMS_PURGE_AT \
+      OCMS_DEMO_SIZE; do
       # shellcheck disable=SC2016
       printf 'export %s="${%s:-%s}"\n' "$v" "$v" "$(printf '%s' "${!v}" | sed 's/[\\"$`]/\\&/g')"
     done
@@ -512,7 +577,9 @@ ensure_topics() {
   # the project's own tool, once it is built
   if [[ -x "$OCMS_BIN/ocms-admin" ]]; then
     log "Kafka: ocms-admin topics (${#missing[@]} missing) ..."
-    OCMS_TOPICS_CONF="$KAFKA_DIR/topics.conf" "$OCMS_BIN/ocms-admin" topics || die "ocms-admin topics failed"
+    # its broker named here as well as exported: ocms-admin's own default is 127.0.0.1:9092
+    OCMS_KAFKA_BROKERS="$OCMS_KAFKA_BROKERS" OCMS_TOPICS_CONF="$KAFKA_DIR/topics.conf" "$OCMS_BIN/ocms-admin" topics ||
+      die "ocms-admin topics failed"
     return 0
   fi
   # until then Kafka's TopicCommand, one JVM per missing topic, in parallel

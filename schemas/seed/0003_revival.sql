@@ -19,7 +19,10 @@ ON CONFLICT (revival_reason) DO UPDATE
     WHERE (ocms_revival_reason.description, ocms_revival_reason.scenario, ocms_revival_reason.status)
           IS DISTINCT FROM (EXCLUDED.description, EXCLUDED.scenario, EXCLUDED.status);
 
--- Demo: the owner of 500500318Z (TS-HST) is a house tenant under investigation.
+-- Demo: the owner of 500500318Z (TS-HST) is a house tenant under investigation. Not again once
+-- the HST revival removed the row (its TS-HST record revived): a re-run never resets the API's work.
 INSERT INTO ocms_hst (id_no, name, street_name, blk_hse_no, floor_no, unit_no, bldg_name, postal_code, cre_user_id)
-VALUES ('S9900112G', 'Loh Ah Chye', 'Bukit Merah View', '65', '29', '1551', 'The Amberlyn', '578640', 'ocms_seed')
+SELECT 'S9900112G', 'Loh Ah Chye', 'Bukit Merah View', '65', '29', '1551', 'The Amberlyn', '578640', 'ocms_seed'
+WHERE NOT EXISTS (SELECT 1 FROM ocms_suspended_notice
+                  WHERE notice_no = '500500318Z' AND reason_of_suspension = 'HST' AND date_of_revival IS NOT NULL)
 ON CONFLICT (id_no) DO NOTHING;
