@@ -98,6 +98,10 @@ PG_DATA="$OCMS_DATA/pg"
 PG_ROLES=(ocms_owner ocmsiz_app_conn ocmsez_app_conn ocms_worker ocms_readonly ocms_scheduler ocms_support)
 
 KAFKA_DIR="$INFRA/kafka"
+# Kafka principals (ocms-<name>, SASL/PLAIN; what each may do: infra/kafka/acls.conf). broker: the
+# broker itself; admin: infra's topics and ACLs; dev: people and tests on this machine; external:
+# the example of another OCMS system.
+KAFKA_PRINCIPALS=(broker admin edge worker scheduler replay dev external)
 KAFKA_LIBS="$KAFKA_DIR/target/libs"
 KAFKA_DATA="$OCMS_DATA/kafka"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx384m}"
@@ -241,6 +245,23 @@ ensure_secrets() {
   # HS256 key: the edge uses the bytes of the file (no trailing newline here)
   [[ -s "$SECRETS/jwt.key" ]] || new_secret_file "$SECRETS/jwt.key" "$(openssl rand -base64 48 | tr -d '\n')"
   [[ -s "$SECRETS/apim.keys" ]] || new_secret_file "$SECRETS/apim.keys" "$(openssl rand -hex 32)"$'\n'
+  # Kafka (SASL/PLAIN): a password per principal and its librdkafka / kcat settings file
+  local p
+  for p in "${KAFKA_PRINCIPALS[@]}"; do
+    [[ -s "$SECRETS/kafka_$p.password" ]] || new_secret_file "$SECRETS/kafka_$p.password" "$(openssl rand -hex 24)"
+    new_secret_file "$SECRETS/kafka-$p.properties" "# Kafka client settings of the principal ocms-$p (infra/lib.sh)
+security.protocol=SASL_PLAINTEXT
+sasl.mechanisms=PLAIN
+sasl.username=ocms-$p
+sasl.password=$(cat "$SECRETS/kafka_$p.password")
+"
+  done
+}
+
+# kafka_client_config PRINCIPAL: the settings file a client of that principal uses (OCMS_KAFKA_CONFIG,
+# KCAT_CONFIG); "" when the broker runs without security.
+kafka_client_config() {
+  if [[ "$(kafka_security)" == sasl ]]; then printf '%s' "$SECRETS/kafka-$1.properties"; fi
 }
 
 pg_password() { cat "$SECRETS/pg_$1.password"; }
@@ -295,6 +316,10 @@ write_env_file() {
     printf 'export OCMS_SUPPORT_PG_URL=%q\n' "$(pg_url ocms_support)"
     # a fact of topics.conf, not a setting: the purge checks the retention against it
     printf 'export OCMS_TOPIC_RETENTION_MS=%q\n' "$(topic_retention_ms)"
+    # Kafka credentials of the principal ocms-dev (people, tests, kcat; infra/kafka/acls.conf);
+    # each service gets its own (start_service). Secrets: always these, never the caller's.
+    printf 'export OCMS_KAFKA_CONFIG=%q\n' "$(kafka_client_config dev)"
+    printf 'export KCAT_CONFIG=%q\n' "$(kafka_client_config dev)"
     printf 'export OCMS_DEV_TOKEN=%q\n' "$(dev_token dev)"
     printf 'export OCMS_DEV_APIM_KEY=%q\n' "$(head -n1 "$SECRETS/apim.keys")"
   } >"$tmp"
@@ -497,8 +522,28 @@ kafka_java() { # JVM options and main class follow
   java -cp "$KAFKA_LIBS/*" "$@"
 }
 
+# kafka_security: "sasl" (SASL/PLAIN on the listeners, ACLs; the default for new storage,
+# OCMS_KAFKA_SECURITY=none to turn it off) or "none". Fixed when the storage is formatted
+# (.data/kafka/security): storage formatted before issue 14 stays "none" (its topics hold
+# messages of clients without credentials; rm -rf .data/kafka after infra/stop turns it on).
+kafka_security() {
+  if [[ -f "$KAFKA_DATA/log/meta.properties" ]]; then
+    cat "$KAFKA_DATA/security" 2>/dev/null || echo none
+  else
+    case "${OCMS_KAFKA_SECURITY:-sasl}" in
+      none) echo none ;;
+      *) echo sasl ;;
+    esac
+  fi
+}
+
+# kcat as the admin principal (infra's own checks); plain kcat without security
+kcat_admin() {
+  if [[ "$(kafka_security)" == sasl ]]; then kcat -F "$SECRETS/kafka-admin.properties" "$@"; else kcat "$@"; fi
+}
+
 kafka_metadata_ok() {
-  kcat -b "$OCMS_KAFKA_BROKERS" -L -m 2 -J >/dev/null 2>&1
+  kcat_admin -b "$OCMS_KAFKA_BROKERS" -L -m 2 -J >/dev/null 2>&1
 }
 
 render_kafka_config() {
@@ -507,6 +552,17 @@ render_kafka_config() {
     -e "s#@KAFKA_CONTROLLER_PORT@#$OCMS_KAFKA_CONTROLLER_PORT#g" \
     -e "s#@KAFKA_LOG_DIRS@#$KAFKA_DATA/log#g" \
     "$KAFKA_DIR/server.properties.in" >"$KAFKA_DATA/server.properties.tmp"
+  if [[ "$(kafka_security)" == sasl ]]; then
+    # Both listeners speak SASL/PLAIN with the principals of KAFKA_PRINCIPALS (why not SCRAM:
+    # docs/decisions.md "Kafka: who may publish"); only ACLs give access.
+    local pw users="" p
+    pw=$(cat "$SECRETS/kafka_broker.password")
+    for p in "${KAFKA_PRINCIPALS[@]}"; do users+=" user_ocms-$p=\"$(cat "$SECRETS/kafka_$p.password")\""; done
+    sed -e "s#@KAFKA_HOST@#$OCMS_KAFKA_HOST#g" -e "s#@KAFKA_PORT@#$OCMS_KAFKA_PORT#g" \
+      -e "s#@KAFKA_CONTROLLER_PORT@#$OCMS_KAFKA_CONTROLLER_PORT#g" -e "s#@BROKER_PASSWORD@#$pw#g" \
+      -e "s#@USERS@#$users#g" "$KAFKA_DIR/security.properties.in" >>"$KAFKA_DATA/server.properties.tmp"
+  fi
+  chmod 600 "$KAFKA_DATA/server.properties.tmp"
   mv -f "$KAFKA_DATA/server.properties.tmp" "$KAFKA_DATA/server.properties"
 }
 
@@ -520,9 +576,14 @@ start_kafka() {
   if [[ ! -f "$KAFKA_DATA/log/meta.properties" ]]; then
     log "Kafka: formatting the storage (cluster id $(cat "$KAFKA_DATA/cluster.id")) ..."
     # shellcheck disable=SC2086
+    local mode
+    mode=$(kafka_security)
+    # shellcheck disable=SC2086
     kafka_java $KAFKA_TOOL_OPTS kafka.tools.StorageTool format -t "$(cat "$KAFKA_DATA/cluster.id")" \
       -c "$KAFKA_DATA/server.properties" --ignore-formatted >"$LOG_DIR/kafka-format.log" 2>&1 ||
       { cat "$LOG_DIR/kafka-format.log" >&2; die "Kafka storage format failed"; }
+    printf '%s\n' "$mode" >"$KAFKA_DATA/security"
+    log "Kafka: broker security: $mode"
   fi
   if pid_alive "$KAFKA_PID" kafka.Kafka; then
     log "Kafka: running (pid $(cat "$KAFKA_PID"))"
@@ -542,6 +603,20 @@ start_kafka() {
 }
 
 # wait_kafka: waits for the broker's metadata, then creates the missing topics
+# ensure_acls: the ACLs of infra/kafka/acls.conf (ocms-admin acls, as ocms-admin); idempotent
+ensure_acls() {
+  [[ "$(kafka_security)" == sasl ]] || return 0
+  [[ -x "$OCMS_BIN/ocms-admin" ]] || die "no $OCMS_BIN/ocms-admin to set the Kafka ACLs with (infra/run builds it)"
+  OCMS_KAFKA_BROKERS="$OCMS_KAFKA_BROKERS" OCMS_KAFKA_CONFIG="$(kafka_client_config admin)" \
+    OCMS_ACLS_CONF="$KAFKA_DIR/acls.conf" "$OCMS_BIN/ocms-admin" acls >/dev/null || die "ocms-admin acls failed"
+  # The broker applies new ACLs a moment later; a service started before that gets "not
+  # authorized", and an idempotent producer refused its id is dead for good: wait until the
+  # worker's principal may read a command topic.
+  wait_for "the Kafka ACLs to apply" 30 kcat -F "$(kafka_client_config worker)" -b "$OCMS_KAFKA_BROKERS" \
+    -C -t ocms.cmd.court -p 0 -o end -e -q -m 5 || die "the Kafka ACLs did not apply"
+  log "Kafka: SASL on; the ACLs of infra/kafka/acls.conf are in place"
+}
+
 wait_kafka() {
   if ! wait_for "Kafka metadata on $OCMS_KAFKA_BROKERS" 90 kafka_metadata_ok; then
     tail -n 30 "$KAFKA_LOG" "$LOG_DIR/kafka.out" >&2 || true
@@ -549,11 +624,12 @@ wait_kafka() {
   fi
   pid_alive "$KAFKA_PID" kafka.Kafka || die "Kafka answers on $OCMS_KAFKA_BROKERS but is not the broker of .data/run/kafka.pid"
   ensure_topics
+  ensure_acls
 }
 
 # existing topics with their partition counts: "name count" lines
 kafka_topics() {
-  kcat -b "$OCMS_KAFKA_BROKERS" -L -m 5 -J 2>/dev/null |
+  kcat_admin -b "$OCMS_KAFKA_BROKERS" -L -m 5 -J 2>/dev/null |
     python3 -c 'import json,sys
 for t in json.load(sys.stdin)["topics"]: print(t["topic"], len(t["partitions"]))'
 }
@@ -578,10 +654,12 @@ ensure_topics() {
   if [[ -x "$OCMS_BIN/ocms-admin" ]]; then
     log "Kafka: ocms-admin topics (${#missing[@]} missing) ..."
     # its broker named here as well as exported: ocms-admin's own default is 127.0.0.1:9092
-    OCMS_KAFKA_BROKERS="$OCMS_KAFKA_BROKERS" OCMS_TOPICS_CONF="$KAFKA_DIR/topics.conf" "$OCMS_BIN/ocms-admin" topics ||
-      die "ocms-admin topics failed"
+    OCMS_KAFKA_BROKERS="$OCMS_KAFKA_BROKERS" OCMS_KAFKA_CONFIG="$(kafka_client_config admin)" \
+      OCMS_TOPICS_CONF="$KAFKA_DIR/topics.conf" "$OCMS_BIN/ocms-admin" topics || die "ocms-admin topics failed"
     return 0
   fi
+  [[ "$(kafka_security)" != sasl ]] ||
+    die "topics are missing and there is no $OCMS_BIN/ocms-admin to create them with the broker's credentials (infra/run builds it)"
   # until then Kafka's TopicCommand, one JVM per missing topic, in parallel
   for p in "${missing[@]}"; do
     read -r name parts retention <<<"$p"
@@ -627,6 +705,10 @@ start_service() { # NAME (worker, edge, scheduler)
     # shellcheck disable=SC1090
     . "$ENV_FILE"
     set +a
+    # its own Kafka principal (infra/kafka/acls.conf), not the developer's of the env file
+    OCMS_KAFKA_CONFIG=$(kafka_client_config "$name")
+    export OCMS_KAFKA_CONFIG
+    unset KCAT_CONFIG
     cd "$OCMS_REPO" || exit 1
     exec setsid nohup "$bin" >>"$LOG_DIR/ocms-$name.log" 2>&1 </dev/null
   ) &

@@ -2,7 +2,10 @@
 
 #include "core/log.hpp"
 
+#include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <stdexcept>
 
 namespace ocms::kafka {
 
@@ -27,6 +30,14 @@ std::optional<std::string> set(rd_kafka_conf_t* conf, const std::string& k, cons
 std::optional<std::string> apply(rd_kafka_conf_t* conf, const ConfigMap& base, const ConfigMap& extra) {
     for (const auto& [k, v] : base)
         if (auto e = set(conf, k, v)) return e;
+    ConfigMap principal;
+    try {
+        principal = client_config_from_env();
+    } catch (const std::exception& e) {
+        return std::string(e.what());
+    }
+    for (const auto& [k, v] : principal)
+        if (auto e = set(conf, k, v)) return k.starts_with("sasl.password") ? "sasl.password: invalid" : *e;
     for (const auto& [k, v] : extra)
         if (auto e = set(conf, k, v)) return e;
     return std::nullopt;
@@ -62,6 +73,30 @@ ListPtr to_list(const std::vector<TopicPartition>& parts) {
 }
 
 }  // namespace
+
+ConfigMap load_properties(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read the Kafka client settings " + path);
+    ConfigMap out;
+    int n = 0;
+    for (std::string line; std::getline(in, line);) {
+        ++n;
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        const auto first = line.find_first_not_of(' ');
+        if (first == std::string::npos || line[first] == '#') continue;
+        const auto eq = line.find('=');
+        if (eq == std::string::npos || eq == first)
+            throw std::runtime_error(path + ":" + std::to_string(n) + ": not a key=value line");
+        out.emplace_back(line.substr(first, eq - first), line.substr(eq + 1));
+    }
+    return out;
+}
+
+ConfigMap client_config_from_env() {
+    const char* path = std::getenv("OCMS_KAFKA_CONFIG");
+    if (!path || !*path) return {};
+    return load_properties(path);
+}
 
 FaultKind classify(rd_kafka_resp_err_t err) {
     switch (err) {

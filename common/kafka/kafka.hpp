@@ -28,6 +28,21 @@ namespace ocms::kafka {
 
 using ConfigMap = std::vector<std::pair<std::string, std::string>>;
 
+// The client settings of this process's Kafka principal: the librdkafka properties file named by
+// OCMS_KAFKA_CONFIG (key=value lines, '#' comments; kcat reads the same format), e.g.
+//   security.protocol=SASL_PLAINTEXT
+//   sasl.mechanisms=SCRAM-SHA-512
+//   sasl.username=ocms-edge
+//   sasl.password=...
+// infra/run writes one file per principal under .data/secrets and gives each service its own
+// (docs/deployment.md "Trust boundary"). Empty when the variable is unset (a broker without
+// security). Every Producer and Consumer applies it after its own defaults, before `extra`.
+// Throws std::runtime_error when the file is named but unreadable or malformed: a service must not
+// start with credentials silently missing.
+ConfigMap client_config_from_env();
+// The same for a file path.
+ConfigMap load_properties(const std::string& path);
+
 struct Header {
     std::string key;
     std::string value;

@@ -57,6 +57,13 @@ FIRST_TOKEN="$OCMS_DEV_TOKEN"
 FIRST_BIN="${OCMS_BIN:-$FIRST_REPO/build/bin}"
 FIRST_BUILD="$(cd "$FIRST_BIN/.." && pwd)"
 FIRST_CONSOLE="${OCMS_CONSOLE_DIR:-$FIRST_BUILD/console}"
+FIRST_KCAT="${KCAT_CONFIG:-}"  # the first broker's credentials (SASL: infra/kafka/acls.conf)
+# kcat_as CONFIG ARGS...: kcat with that settings file ("" = none: a broker without security)
+kcat_as() {
+  local c="$1"
+  shift
+  if [[ -n "$c" ]]; then kcat -F "$c" "$@" 2>/dev/null; else kcat "$@"; fi
+}
 FIRST_JARS="$FIRST_REPO/infra/kafka/target/libs"
 
 FAILS=0
@@ -71,7 +78,7 @@ for f in "$FIRST_BIN/ocms-edge" "$FIRST_BIN/ocms-worker" "$FIRST_BIN/ocms-admin"
 done
 # The first platform: its PostgreSQL and Kafka must run (the second must not reach them); its edge
 # and worker are checked after as well when they answer now (infra/test: they do).
-[[ "$(psql "$FIRST_PG" -XAtq -c 'SELECT 1' 2>&1)" == 1 ]] && kcat -b "$FIRST_BROKERS" -L -m 5 >/dev/null 2>&1 ||
+[[ "$(psql "$FIRST_PG" -XAtq -c 'SELECT 1' 2>&1)" == 1 ]] && kcat_as "$FIRST_KCAT" -b "$FIRST_BROKERS" -L -m 5 >/dev/null 2>&1 ||
   { say "FAIL the first platform's PostgreSQL or Kafka does not answer: start it first (infra/run --detach)"; exit 1; }
 FIRST_EDGE_UP=0 FIRST_WORKER_UP=0
 [[ "$(http_code "$FIRST_EDGE/readyz")" == 200 ]] && FIRST_EDGE_UP=1
@@ -89,7 +96,7 @@ first_still_up() { # WHEN
   fi
   [[ "$(psql "$FIRST_PG" -XAtq -c 'SELECT 1' 2>&1)" == 1 ]] && ok "$1: the first PostgreSQL answers" ||
     bad "$1: the first PostgreSQL does not answer"
-  kcat -b "$FIRST_BROKERS" -L -m 5 >/dev/null 2>&1 && ok "$1: the first broker ($FIRST_BROKERS) answers" ||
+  kcat_as "$FIRST_KCAT" -b "$FIRST_BROKERS" -L -m 5 >/dev/null 2>&1 && ok "$1: the first broker ($FIRST_BROKERS) answers" ||
     bad "$1: the first broker ($FIRST_BROKERS) does not answer"
 }
 
@@ -204,7 +211,15 @@ c=$(http_code "http://127.0.0.1:$WORKER2/readyz")
 [[ "$c" == 200 ]] && ok "the second worker answers 127.0.0.1:$WORKER2/readyz" ||
   bad "the second worker does not answer 127.0.0.1:$WORKER2/readyz (HTTP $c)"
 want=$(awk '$1 !~ /^#/ && NF {print $1}' "$COPY/infra/kafka/topics.conf" | sort)
-have=$(kcat -b "127.0.0.1:$KAFKA2" -L -m 5 2>/dev/null | sed -n 's/^ *topic "\([^"]*\)".*/\1/p' | sort)
+KCAT2=$(set +u; . "$ENV2"; printf '%s' "${KCAT_CONFIG:-}")
+[[ "$KCAT2" != "$FIRST_KCAT" || -z "$KCAT2" ]] && ok "the second platform has Kafka credentials of its own" ||
+  bad "the second platform uses the first's Kafka credentials ($KCAT2)"
+if [[ -n "$FIRST_KCAT" && -n "$KCAT2" ]]; then
+  kcat_as "$FIRST_KCAT" -b "127.0.0.1:$KAFKA2" -L -m 5 >/dev/null 2>&1 &&
+    bad "the first platform's credentials open the second broker" ||
+    ok "the first platform's credentials do not open the second broker"
+fi
+have=$(kcat_as "$KCAT2" -b "127.0.0.1:$KAFKA2" -L -m 5 2>/dev/null | sed -n 's/^ *topic "\([^"]*\)".*/\1/p' | sort)
 missing=$(comm -23 <(echo "$want") <(echo "$have") | tr '\n' ' ')
 [[ -z "$missing" ]] && ok "the second broker (127.0.0.1:$KAFKA2) has every topic of topics.conf" ||
   bad "the second broker lacks the topics: $missing"
