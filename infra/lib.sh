@@ -570,8 +570,13 @@ render_kafka_config() {
 start_kafka() {
   render_kafka_config
   if [[ ! -s "$KAFKA_DATA/cluster.id" ]]; then
-    # a Kafka Uuid: 16 random bytes, base64url without padding
-    openssl rand 16 | b64url >"$KAFKA_DATA/cluster.id"
+    # a Kafka Uuid: 16 random bytes, base64url without padding; never with a leading '-' (Kafka's
+    # own Uuid.randomUuid avoids it: a command line reads such an id as an option - it failed the
+    # format of a CI run once in 64)
+    local id
+    id=$(openssl rand 16 | b64url)
+    while [[ "$id" == -* ]]; do id=$(openssl rand 16 | b64url); done
+    printf '%s\n' "$id" >"$KAFKA_DATA/cluster.id"
   fi
   if [[ ! -f "$KAFKA_DATA/log/meta.properties" ]]; then
     log "Kafka: formatting the storage (cluster id $(cat "$KAFKA_DATA/cluster.id")) ..."
@@ -579,7 +584,7 @@ start_kafka() {
     local mode
     mode=$(kafka_security)
     # shellcheck disable=SC2086
-    kafka_java $KAFKA_TOOL_OPTS kafka.tools.StorageTool format -t "$(cat "$KAFKA_DATA/cluster.id")" \
+    kafka_java $KAFKA_TOOL_OPTS kafka.tools.StorageTool format --cluster-id="$(cat "$KAFKA_DATA/cluster.id")" \
       -c "$KAFKA_DATA/server.properties" --ignore-formatted >"$LOG_DIR/kafka-format.log" 2>&1 ||
       { cat "$LOG_DIR/kafka-format.log" >&2; die "Kafka storage format failed"; }
     printf '%s\n' "$mode" >"$KAFKA_DATA/security"

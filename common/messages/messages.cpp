@@ -171,7 +171,10 @@ std::string encode(const DeadLetter& d) {
     str(w, "sourceTopic", d.source_topic);
     json::kv(w, "partition", std::int64_t(d.partition));
     json::kv(w, "offset", d.offset);
-    str(w, "key", valid_utf8(d.key) ? d.key : base64_encode(d.key));
+    // Text only when a reader can take it back as text: valid UTF-8 without NUL (json::parse
+    // refuses \u0000, and C strings stop at it); else base64.
+    auto is_text = [](std::string_view s) { return valid_utf8(s) && s.find('\0') == std::string_view::npos; };
+    str(w, "key", is_text(d.key) ? d.key : base64_encode(d.key));
     if (d.command_id) str(w, "commandId", d.command_id->value());
     else json::kv_null(w, "commandId");
     str(w, "deadLetteredAt", format_offset(d.dead_lettered_at));
@@ -182,9 +185,9 @@ std::string encode(const DeadLetter& d) {
     // redrive by dead-letter id reads it from there.
     const bool cut = d.original.size() > kDeadLetterOriginalMax;
     std::string_view kept = cut ? std::string_view(d.original).substr(0, kDeadLetterOriginalMax) : d.original;
-    if (cut && valid_utf8(d.original))  // cut on a character boundary so the text stays UTF-8
+    if (cut && is_text(d.original))  // cut on a character boundary so the text stays UTF-8
         while (!kept.empty() && !valid_utf8(kept)) kept.remove_suffix(1);
-    if (valid_utf8(kept)) {
+    if (is_text(kept)) {
         json::kv(w, "original", kept);
         str(w, "originalEncoding", "utf8");
     } else {

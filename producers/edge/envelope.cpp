@@ -19,16 +19,17 @@ std::string_view cps_default_code(ErrorKind kind, const AppCode& app) {
     }
 }
 
-// The message as valid UTF-8, an invalid byte as U+FFFD: a message may quote the request (its
-// path, a query parameter), whose bytes are anyone's, and the body must stay JSON (found by
-// tests/fuzz: a 404 for a path with byte 0xFF was not JSON).
+// The message as valid UTF-8, an invalid byte and NUL as U+FFFD: a message may quote the request
+// (its path, a query parameter), whose bytes are anyone's, and the body must stay JSON that any
+// reader takes, json::parse too, which refuses \u0000 (found by tests/fuzz: a 404 for a path with
+// byte 0xFF was not JSON; after issue 14, a path with a NUL byte).
 std::string utf8_text(std::string_view s) {
-    if (messages::valid_utf8(s)) return std::string(s);
+    if (messages::valid_utf8(s) && s.find('\0') == std::string_view::npos) return std::string(s);
     std::string out;
     for (std::size_t i = 0; i < s.size();) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
         const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-        if (n > 0 && i + n <= s.size() && messages::valid_utf8(s.substr(i, n))) {
+        if (n > 0 && c != 0 && i + n <= s.size() && messages::valid_utf8(s.substr(i, n))) {
             out.append(s.substr(i, n));
             i += n;
         } else {

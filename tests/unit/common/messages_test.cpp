@@ -182,6 +182,21 @@ TEST(Messages, DeadLetterOriginalIsCappedWithSizeAndHash) {
     EXPECT_FALSE(whole->HasMember("originalTruncated"));
 }
 
+// Found by tests/fuzz (worker_command) after json::parse began to refuse \u0000: an original
+// with a NUL byte was written as text, and the dead letter could not be read back.
+TEST(Messages, DeadLetterWithANulByteIsBase64) {
+    DeadLetter d;
+    d.reason = "json";
+    d.error = "not JSON";
+    d.source_topic = kTopicSuspension;
+    d.original = std::string("{\"a\":\"x\0y\"}", 12);
+    d.key = std::string("K\0", 2);
+    auto doc = json::parse(encode(d));
+    ASSERT_TRUE(doc) << doc.error();
+    EXPECT_EQ(json::get_string(*doc, "originalEncoding"), "base64");
+    EXPECT_EQ(*original_bytes(*doc), d.original);
+}
+
 TEST(Messages, Utf8AndBase64) {
     EXPECT_TRUE(valid_utf8("plain"));
     EXPECT_TRUE(valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
