@@ -172,6 +172,12 @@ std::optional<std::string> Producer::produce(const std::string& topic, std::int3
 
 int Producer::poll(std::chrono::milliseconds timeout) { return rd_kafka_poll(rk_, int(timeout.count())); }
 
+std::optional<std::string> Producer::fatal_error() const {
+    char why[512];
+    if (rd_kafka_fatal_error(rk_, why, sizeof why) == RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
+    return std::string(why);
+}
+
 bool Producer::flush(std::chrono::milliseconds timeout) {
     return rd_kafka_flush(rk_, int(timeout.count())) == RD_KAFKA_RESP_ERR_NO_ERROR;
 }

@@ -79,6 +79,9 @@ public:
                                        std::string_view value, const std::vector<Header>& headers,
                                        DeliveryCallback cb, rd_kafka_resp_err_t* code = nullptr);
     int poll(std::chrono::milliseconds timeout);
+    // The idempotent producer's fatal error, if it has one: it then takes nothing more, for good
+    // (librdkafka purges its queue; the process should exit and be restarted).
+    std::optional<std::string> fatal_error() const;
     // True when every outstanding message got its delivery report in time.
     bool flush(std::chrono::milliseconds timeout);
     int outstanding() const;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -60,6 +61,7 @@ PublishReport publish_all(kafka::Producer& producer, const std::vector<OutMessag
     struct Failed {
         std::vector<const OutMessage*> retry;
         std::vector<std::pair<const OutMessage*, std::string>> never;  // unsendable, with the reason
+        std::optional<std::string> fatal;                               // the producer is dead
         std::mutex mu;
     };
     auto give_up = [&](const OutMessage& m, const std::string& why) {
@@ -86,21 +88,33 @@ PublishReport publish_all(kafka::Producer& producer, const std::vector<OutMessag
                                         [failed, m](const kafka::DeliveryReport& r) {
                                             if (r.ok()) return;
                                             std::lock_guard lk(failed->mu);
-                                            if (kafka::classify(r.err) == FaultKind::permanent)
-                                                failed->never.emplace_back(m, r.error);
-                                            else
-                                                failed->retry.push_back(m);
+                                            const auto kind = kafka::classify(r.err);
+                                            if (kind == FaultKind::permanent) failed->never.emplace_back(m, r.error);
+                                            else failed->retry.push_back(m);
+                                            if (kind == FaultKind::fatal) failed->fatal = r.error;
                                         },
                                         &code);
             if (err) {
                 std::lock_guard lk(failed->mu);
-                if (kafka::classify(code) == FaultKind::permanent) failed->never.emplace_back(m, *err);
+                const auto kind = kafka::classify(code);
+                if (kind == FaultKind::permanent) failed->never.emplace_back(m, *err);
                 else failed->retry.push_back(m);
+                if (kind == FaultKind::fatal) {
+                    failed->fatal = *err;
+                    break;  // the producer takes nothing more
+                }
             }
         }
         producer.flush(flush_timeout);
         std::lock_guard lk(failed->mu);
         for (const auto& [m, why] : failed->never) give_up(*m, why);
+        if (!failed->fatal) failed->fatal = producer.fatal_error();  // its queue is purged, not failed as fatal
+        if (failed->fatal) {
+            log::error("the producer failed for good; stopping (the batch is not committed)",
+                       {{"error", *failed->fatal}});
+            report.fatal = true;
+            return report;
+        }
         report.acknowledged += int(todo.size() - failed->retry.size() - failed->never.size());
         if (!failed->retry.empty()) {
             log::warn("publishing failed, retrying", {{"count", std::to_string(failed->retry.size())}});
@@ -114,7 +128,8 @@ PublishReport publish_all(kafka::Producer& producer, const std::vector<OutMessag
 bool Worker::publish(const std::vector<OutMessage>& out) {
     auto r = publish_all(*producer_, out, std::chrono::milliseconds(s_.message_timeout_ms + 5000),
                          [this] { return running_.load(); }, [this](int attempt) { backoff(attempt); }, metrics_);
-    return !r.stopped;
+    fatal_ = r.fatal;
+    return !r.stopped && !r.fatal;
 }
 
 void Worker::support_duties(std::unique_ptr<pg::Connection>& db, bool batch_touched_parking) {
@@ -227,7 +242,7 @@ int Worker::run() {
             if (!running_) return 0;  // nothing committed: the batch is redelivered
         }
         const auto applied_at = std::chrono::steady_clock::now();
-        if (!publish(result.out)) return 0;  // stopping before the acks: redelivered, inbox answers
+        if (!publish(result.out)) return fatal_ ? 3 : 0;  // before the acks: redelivered, the inbox answers
         const auto published_at = std::chrono::steady_clock::now();
 
         std::map<std::pair<std::string, std::int32_t>, std::int64_t> next;

@@ -50,6 +50,7 @@ struct PublishReport {
     int acknowledged = 0;
     int unsendable = 0;
     bool stopped = false;  // keep_going() said no while some were still unacknowledged
+    bool fatal = false;    // the producer is dead (librdkafka's fatal error, an authorization refusal)
 };
 
 // Publishes every message and waits for every ack; resends what failed for a transient reason
@@ -58,7 +59,10 @@ struct PublishReport {
 // (kafka::classify() == permanent: over the size limit, an invalid record) is not retried: it
 // is logged and counted (ocms_worker_unsendable_total) and the others go on; what it carried is
 // in the database (the inbox's reply, the dead-letter row's original). Issue 14: one such
-// message held its worker thread for ever.
+// message held its worker thread for ever. A fatal fault (kafka::classify() == fatal: the
+// idempotent producer's fatal error, a topic or cluster authorization refusal) ends the call at
+// once with `fatal`: no retry can help, and the thread stops (the error policy: exit, the
+// supervisor restarts the process; offsets are not committed, so nothing is lost).
 PublishReport publish_all(kafka::Producer& producer, const std::vector<OutMessage>& out,
                           std::chrono::milliseconds flush_timeout, const std::function<bool()>& keep_going,
                           const std::function<void(int)>& backoff, metrics::Registry& metrics);
@@ -72,6 +76,7 @@ public:
     bool ready() const { return ready_; }
 
 private:
+    // true: all acknowledged; false: stopping or fatal (fatal_ tells which)
     bool publish(const std::vector<OutMessage>& out);
     std::unique_ptr<pg::Connection> connect_db();
     void backoff(int attempt);
@@ -86,6 +91,7 @@ private:
     std::unique_ptr<kafka::Producer> producer_;
     std::atomic<bool> running_{true};
     std::atomic<bool> ready_{false};
+    bool fatal_ = false;  // the producer died (publish_all's fatal): run() ends with a fault
     std::chrono::steady_clock::time_point next_retry_check_{};
     std::chrono::steady_clock::time_point next_gauge_refresh_{};
 };

@@ -106,18 +106,11 @@ struct Finisher {
         else log::info("request", fields);
         respond(make_response(status, version, keep_alive, request_id, std::move(body), content_type, extra));
     }
-    void fail(EnvelopeStyle style, const ApiError& e, const ExtraHeaders& extra = {}) const {
+    void fail(EnvelopeStyle style, const ApiError& e, ExtraHeaders extra = {}) const {
         auto r = render_error(style, e);
-        if (r.status == 401) {
-            // RFC 9110 11.6.1: a 401 names its scheme (a client library waits for it to retry
-            // with a fresh token)
-            ExtraHeaders with = extra;
-            with.emplace_back("WWW-Authenticate", "Bearer");
-            return finish(r, e, with);
-        }
-        finish(r, e, extra);
-    }
-    void finish(RenderedError& r, const ApiError& e, const ExtraHeaders& extra) const {
+        // RFC 9110 11.6.1: a 401 names its scheme (client libraries wait for it to retry with a
+        // fresh token)
+        if (r.status == 401) extra.emplace_back("WWW-Authenticate", "Bearer");
         if (r.status < 500)
             log::info("request rejected", {{"requestId", request_id.value()}, {"appCode", r.code.str()},
                                            {"reason", e.message}});

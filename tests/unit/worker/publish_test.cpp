@@ -3,6 +3,7 @@
 #include "worker.hpp"
 
 #include <gtest/gtest.h>
+#include <librdkafka/rdkafka_mock.h>
 
 namespace ocms::worker {
 namespace {
@@ -25,6 +26,31 @@ TEST(PublishAll, AnUnsendableMessageIsGivenUpNotRetriedForEver) {
     EXPECT_EQ(report.unsendable, 1);
     EXPECT_NE(metrics.render().find(R"(ocms_worker_unsendable_total{topic="ocms.dlq"} 1)"), std::string::npos)
         << metrics.render();
+}
+
+// A producer refused its idempotent producer id (an ACL missing: it happened while the broker's
+// ACLs were being set up) is dead for good: publish_all says so at once instead of retrying for ever.
+TEST(PublishAll, AFatalProducerErrorEndsTheCallAtOnce) {
+    char err[256];
+    std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)> owner(
+        rd_kafka_new(RD_KAFKA_PRODUCER, rd_kafka_conf_new(), err, sizeof err), &rd_kafka_destroy);
+    ASSERT_TRUE(owner) << err;
+    std::unique_ptr<rd_kafka_mock_cluster_t, decltype(&rd_kafka_mock_cluster_destroy)> cluster(
+        rd_kafka_mock_cluster_new(owner.get(), 1), &rd_kafka_mock_cluster_destroy);
+    ASSERT_TRUE(cluster);
+    constexpr int16_t kInitProducerId = 22;  // the Kafka protocol's ApiKey
+    rd_kafka_mock_push_request_errors(cluster.get(), kInitProducerId, 1, RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED);
+    auto producer = kafka::Producer::create(rd_kafka_mock_cluster_bootstraps(cluster.get()), {{"message.timeout.ms", "5000"}});
+    ASSERT_TRUE(producer) << producer.error();
+    metrics::Registry metrics;
+    std::vector<OutMessage> out{{"ocms.outcome", -1, "K1", R"({"a":1})"}};
+    int rounds = 0;
+    auto report = publish_all(
+        **producer, out, std::chrono::milliseconds(10000), [&] { return ++rounds < 5; }, [](int) {}, metrics);
+    EXPECT_TRUE(report.fatal);
+    EXPECT_EQ(rounds, 0) << "a dead producer was retried";
+    EXPECT_EQ(report.acknowledged, 0);
+    producer->reset();
 }
 
 }  // namespace
