@@ -49,8 +49,8 @@ struct HandlerEntry {
     std::string fault_message;
 };
 
-// Every command type the worker applies. Adding a type = a schema file + an entry here + a
-// handler file + a domain module.
+// Every command type of the catalogue (common/contract/catalogue.hpp) with its handler. Adding a
+// type = a schema file + a catalogue entry + an entry here + a handler file + a domain module.
 const std::vector<HandlerEntry>& handler_table();
 const HandlerEntry* find_handler(const std::string& type, int version);
 std::vector<std::string> handled_topics();

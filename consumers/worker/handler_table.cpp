@@ -1,23 +1,26 @@
 #include "handler.hpp"
 
-#include "domain/court.hpp"
-#include "domain/revival.hpp"
+#include "contract/catalogue.hpp"
 
 #include <algorithm>
 
 namespace ocms::worker {
 
+namespace {
+HandlerEntry entry(const contract::CommandKind& kind, HandlerFn fn) {
+    return HandlerEntry{std::string(kind.type), kind.version, std::string(kind.topic), std::move(fn), kind.fault_code,
+                        std::string(kind.fault_message)};
+}
+}  // namespace
+
+// One handler per entry of the catalogue (common/contract): its type, topic and fault reply come
+// from there.
 const std::vector<HandlerEntry>& handler_table() {
     static const std::vector<HandlerEntry> table{
-        {"suspension.apply", 1, messages::kTopicSuspension, &apply_suspension, codes::kSystemError,
-         "System error occurred during processing."},
-        {"revival.apply", 1, messages::kTopicRevival, &revive_suspension, codes::kInternal,
-         std::string(domain::revival_message::kBackendError)},
-        // Spec 003 section 3: OCMS.CPS.UNEXPECTED (HTTP 500) "Unexpected server error".
-        {"stage.change", 1, messages::kTopicStage, &change_stage, codes::kInternal, "Unexpected server error"},
-        // Spec 001 1.3: OCMS-5000 "Something went wrong. Please try again later."
-        {"court.update", 1, messages::kTopicCourt, &court_update, codes::kInternal,
-         std::string(domain::court_message::kServerError)},
+        entry(contract::kSuspensionApply, &apply_suspension),
+        entry(contract::kRevivalApply, &revive_suspension),
+        entry(contract::kStageChange, &change_stage),
+        entry(contract::kCourtUpdate, &court_update),
     };
     return table;
 }

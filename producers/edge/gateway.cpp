@@ -1,5 +1,6 @@
 #include "gateway.hpp"
 
+#include "contract/catalogue.hpp"
 #include "core/log.hpp"
 #include "json/schema_registry.hpp"
 #include "kafka/kafka.hpp"
@@ -25,15 +26,7 @@ std::string command_key(const messages::Command& c) {
     return std::string(json::get_string(*doc, "notice_no").value_or(""));
 }
 
-std::string topic_for(const std::string& type) {
-    auto dot = type.find('.');
-    std::string domain = type.substr(0, dot);
-    if (domain == "suspension") return messages::kTopicSuspension;
-    if (domain == "revival") return messages::kTopicRevival;
-    if (domain == "stage") return messages::kTopicStage;
-    if (domain == "court") return messages::kTopicCourt;
-    return {};
-}
+std::string topic_for(const std::string& type) { return std::string(contract::topic_of(type)); }
 
 namespace {
 
@@ -95,12 +88,11 @@ struct KafkaGateway::Impl {
           replies_received(m.counter("ocms_replies_received_total", "Valid replies read from this edge's partition")),
           pending_gauge(m.gauge("ocms_edge_pending_commands", "Commands waiting for a reply or their deadline")) {
         // Families exist from the start so /metrics always lists them.
-        m.counter("ocms_commands_produced_total", "Commands the broker acknowledged", type_label("suspension.apply"));
-        m.counter("ocms_commands_produce_failed_total", "Commands that could not be queued",
-                  type_label("suspension.apply"));
+        const std::string first = type_label(std::string(contract::kSuspensionApply.type));
+        m.counter("ocms_commands_produced_total", "Commands the broker acknowledged", first);
+        m.counter("ocms_commands_produce_failed_total", "Commands that could not be queued", first);
         m.counter("ocms_commands_resent_total",
-                  "Commands sent again because a delivery timed out in flight (they may be on the topic)",
-                  type_label("suspension.apply"));
+                  "Commands sent again because a delivery timed out in flight (they may be on the topic)", first);
     }
 
     // --- under mu ---------------------------------------------------------------------------

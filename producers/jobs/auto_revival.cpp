@@ -1,5 +1,6 @@
 #include "auto_revival.hpp"
 
+#include "contract/catalogue.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "messages/messages.hpp"
@@ -38,7 +39,7 @@ std::expected<AutoRevivalStats, std::string> run_auto_revival(pg::Connection& db
             long long sr_no = page->get_int(i, 1);
             messages::Command c;
             c.command_id = CommandId(auto_revival_command_id(notice, sr_no));
-            c.type = "revival.apply";
+            c.type = contract::kRevivalApply.type;
             c.issued_at = now;
             c.source = "OCMS";
             c.officer = o.officer;

@@ -11,6 +11,7 @@
 // Errors in spec 003's envelope {"success":false,"error":{"code","message"}} (PLUS:
 // {"status":"FAILED","code","message"}). The pure parts (requests -> commands, replies ->
 // answers) are in namespace cps so tests call them without sockets, Kafka or a database.
+#include "contract/catalogue.hpp"
 #include "../api.hpp"
 #include "../change_stage_store.hpp"
 #include "../gateway.hpp"
@@ -25,7 +26,7 @@ namespace ocms::edge {
 
 namespace cps {
 
-inline constexpr const char* kCommandType = "stage.change";
+inline constexpr std::string_view kCommandType = contract::kStageChange.type;
 inline constexpr int kSearchLimit = 500;        // notices listed by one search
 inline constexpr int kMaxReportRangeDays = 90;  // spec 2.4
 inline constexpr std::string_view kReportPath = "/api/v1/change-processing-stage/report/";

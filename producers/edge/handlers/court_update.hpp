@@ -6,6 +6,7 @@
 // field errors and not published; each good one becomes a court.update command on ocms.cmd.court,
 // applied by the workers, whose reply is that record's result. Partial success reports each
 // record. Pure parts in namespace court_api for tests.
+#include "contract/catalogue.hpp"
 #include "../api.hpp"
 #include "../gateway.hpp"
 #include "court/court_record.hpp"
@@ -20,7 +21,7 @@ namespace ocms::edge {
 
 namespace court_api {
 
-inline constexpr const char* kCommandType = "court.update";
+inline constexpr std::string_view kCommandType = contract::kCourtUpdate.type;
 
 // "20:00-07:00": is `now` (Singapore time) inside? The window may cross midnight; equal ends mean
 // the whole day; "24:00" is allowed as an end. An unreadable window is an error (the caller

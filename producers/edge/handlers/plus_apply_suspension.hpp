@@ -9,6 +9,7 @@
 // caller cannot make (the authenticated PLUS identity decides the source, never the body), so
 // the edge answers that notice with OCMS-4000 "Source not authorized to use this Suspension
 // Code" in the batch shape (HTTP 200) and publishes nothing (docs/decisions.md "OCMS-4007 vs OCMS-5000").
+#include "contract/catalogue.hpp"
 #include "../api.hpp"
 #include "../gateway.hpp"
 #include "batch_response.hpp"
@@ -26,7 +27,7 @@ namespace ocms::edge {
 
 namespace plus_apply {
 
-inline constexpr const char* kCommandType = "suspension.apply";
+inline constexpr std::string_view kCommandType = contract::kSuspensionApply.type;
 inline constexpr const char* kSource = "PLUS";
 
 // What the body asks for: a command to publish, or a per-notice refusal the edge gives itself.

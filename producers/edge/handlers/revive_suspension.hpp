@@ -9,6 +9,7 @@
 // The first three answer in the batch shape of spec 002 (batch_response.hpp); the HST route
 // answers the JSON array of spec 004 1.1. The mappings are pure functions so unit tests need no
 // sockets, Kafka or database (docs/decisions.md "The revival routes at the edge").
+#include "contract/catalogue.hpp"
 #include "../api.hpp"
 #include "../gateway.hpp"
 #include "../read_store.hpp"
@@ -28,7 +29,7 @@ namespace ocms::edge {
 
 namespace revive {
 
-inline constexpr const char* kCommandType = "revival.apply";
+inline constexpr std::string_view kCommandType = contract::kRevivalApply.type;
 inline constexpr const char* kHstReason = "HAV";           // spec 004 section 2: HST Address Verified
 inline constexpr const char* kInternalDefaultType = "TS";  // apply-revival without suspensionType
 inline constexpr const char* kInternalDefaultReason = "OTH";  // apply-revival without revivalReason

@@ -2,6 +2,7 @@
 // POST /v1/staff-apply-suspension (spec 002 API 3): one suspension.apply command per notice on
 // ocms.cmd.suspension, then the spec's batch answer from the replies. The mapping and the
 // answer are pure functions so tests need no sockets, Kafka or clock.
+#include "contract/catalogue.hpp"
 #include "../api.hpp"
 #include "../gateway.hpp"
 #include "batch_response.hpp"
@@ -18,7 +19,7 @@ namespace ocms::edge {
 
 namespace staff_apply {
 
-inline constexpr const char* kCommandType = "suspension.apply";
+inline constexpr std::string_view kCommandType = contract::kSuspensionApply.type;
 inline constexpr const char* kSource = "OCMS_FE";
 
 // body passed "http/staff-apply-suspension.request". Fails with OCMS-4000 on a duplicate

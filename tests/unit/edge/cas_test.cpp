@@ -86,7 +86,7 @@ bool has_error(const court::Errors& errors, const std::string& field) {
 
 DispatchItem replied(const std::string& notice, const std::string& code, const std::string& message,
                      const std::string& data = "") {
-    return replied_item(notice, court_api::kCommandType, code, message, data, kNow);
+    return replied_item(notice, std::string(court_api::kCommandType), code, message, data, kNow);
 }
 DispatchItem success(const std::string& notice) { return replied(notice, "OCMS-2000", "Success"); }
 DispatchItem pending(const std::string& notice) { return pending_item(notice); }

@@ -58,7 +58,7 @@ stage_store::SearchRow search_row(domain::StageNotice n) {
 
 DispatchItem replied(const std::string& notice, const std::string& code, const std::string& message,
                      const std::string& data = "") {
-    return replied_item(notice, cps::kCommandType, code, message, data, kNow);
+    return replied_item(notice, std::string(cps::kCommandType), code, message, data, kNow);
 }
 DispatchItem pending(const std::string& notice) { return pending_item(notice); }
 DispatchItem failed(const std::string& notice) { return failed_item(notice); }

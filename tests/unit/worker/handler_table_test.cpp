@@ -1,6 +1,8 @@
 // The worker's handler table and schemas/commands stay in step: every command schema has a
 // handler, every handler has its schema, and every handler's topic is one of the command topics.
 #include "handler.hpp"
+
+#include "contract/catalogue.hpp"
 #include "json/schema_registry.hpp"
 
 #include <gtest/gtest.h>
@@ -21,6 +23,18 @@ TEST(HandlerTable, EverySchemaHasAHandlerAndEveryHandlerASchema) {
         EXPECT_TRUE(h.fn) << name;
     }
     EXPECT_EQ(from_schemas, from_table);
+}
+
+// The worker takes each type's topic and fault reply from the catalogue, and handles every entry.
+TEST(HandlerTable, EveryCatalogueEntryHasItsHandler) {
+    ASSERT_EQ(handler_table().size(), contract::kCatalogue.size());
+    for (const auto& k : contract::kCatalogue) {
+        const HandlerEntry* h = find_handler(std::string(k.type), k.version);
+        ASSERT_NE(h, nullptr) << k.type;
+        EXPECT_EQ(h->topic, k.topic);
+        EXPECT_EQ(h->fault_code, k.fault_code);
+        EXPECT_EQ(h->fault_message, k.fault_message);
+    }
 }
 
 TEST(HandlerTable, TopicsAreCommandTopicsAndLookupWorks) {
