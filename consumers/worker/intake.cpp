@@ -1,5 +1,7 @@
 #include "intake.hpp"
 
+#include "contract/catalogue.hpp"
+
 namespace ocms::worker {
 
 Intake take_in(std::string_view value, const json::SchemaRegistry& schemas) {
@@ -21,8 +23,9 @@ Intake take_in(std::string_view value, const json::SchemaRegistry& schemas) {
     } else {
         t.command = std::move(*cmd);
         t.handler = find_handler(t.command->type, t.command->schema_version);
-        const auto schema = messages::payload_schema_name(t.command->type, t.command->schema_version);
-        if (!t.handler || !schemas.has(schema)) {
+        const contract::CommandKind* kind = contract::find(t.command->type, t.command->schema_version);
+        const std::string schema = kind ? std::string(kind->schema) : std::string();
+        if (!t.handler || !kind || !schemas.has(schema)) {
             t.dlq_reason = "unknown-type";
             t.dlq_error = "no handler for " + t.command->type + " v" + std::to_string(t.command->schema_version);
         } else if (auto why2 = schemas.validate(schema, *json::get_object(t.doc, "payload")); !why2.empty()) {

@@ -1,5 +1,6 @@
 #include "batch_response.hpp"
 
+#include "contract/catalogue.hpp"
 #include "json/json.hpp"
 #include "json/schema_registry.hpp"
 
@@ -11,8 +12,10 @@ std::optional<Error> refuse_by_schema(const json::SchemaRegistry* schemas, const
     std::string why = doc ? schemas->validate("envelope.v1", *doc) : doc.error();
     if (why.empty()) {
         const json::Value* payload = json::get_object(*doc, "payload");
-        why = payload ? schemas->validate(messages::payload_schema_name(c.type, c.schema_version), *payload)
-                      : "payload is not an object";
+        const contract::CommandKind* kind = contract::find(c.type, c.schema_version);
+        why = !kind      ? "no command type " + c.type + " v" + std::to_string(c.schema_version) + " in the catalogue"
+              : payload ? schemas->validate(std::string(kind->schema), *payload)
+                        : "payload is not an object";
     }
     if (why.empty()) return std::nullopt;
     return Error{codes::kBadRequest, "Invalid request: command refused by its schema (" + why + ")"};
