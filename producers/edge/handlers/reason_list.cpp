@@ -2,6 +2,7 @@
 
 #include "../routes.hpp"
 #include "core/log.hpp"
+#include "domain/suspension.hpp"
 #include "read_response.hpp"
 
 namespace ocms::edge {
@@ -9,7 +10,7 @@ namespace ocms::edge {
 namespace reason_list {
 
 std::string source_for(const auth::Claims& claims) {
-    return claims.has_role(roles::kStaff) ? "OCMS_FE" : "PLUS";
+    return std::string(claims.has_role(roles::kStaff) ? domain::source::kStaffPortal : domain::source::kPlus);
 }
 
 namespace {

@@ -2,6 +2,7 @@
 
 #include "core/ids.hpp"
 #include "core/log.hpp"
+#include "domain/suspension.hpp"
 #include "json/schema_registry.hpp"
 
 #include <cctype>
@@ -80,7 +81,7 @@ Result<Request> from_staff(const json::Value& body) {
     auto r = common(body, "noticeNo");
     if (!r) return r;
     r->channel = "staff";
-    r->source = "OCMS_FE";
+    r->source = domain::source::kStaffPortal;
     return r;
 }
 
@@ -112,7 +113,7 @@ Request from_hst(const json::Value& body, const std::vector<std::string>& notice
     r.revival_reason = kHstReason;
     r.officer = officer.empty() ? std::string("HST") : officer.substr(0, 50);
     r.channel = "hst";
-    r.source = "OCMS_FE";
+    r.source = domain::source::kStaffPortal;
     r.hst_id_no = str(body, "idNo");
     return r;
 }

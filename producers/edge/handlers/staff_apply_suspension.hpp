@@ -3,6 +3,7 @@
 // ocms.cmd.suspension, then the spec's batch answer from the replies. The mapping and the
 // answer are pure functions so tests need no sockets, Kafka or clock.
 #include "contract/catalogue.hpp"
+#include "domain/suspension.hpp"
 #include "../api.hpp"
 #include "../gateway.hpp"
 #include "batch_response.hpp"
@@ -20,7 +21,7 @@ namespace ocms::edge {
 namespace staff_apply {
 
 inline constexpr std::string_view kCommandType = contract::kSuspensionApply.type;
-inline constexpr const char* kSource = "OCMS_FE";
+inline constexpr std::string_view kSource = domain::source::kStaffPortal;
 
 // body passed "http/staff-apply-suspension.request". Fails with OCMS-4000 on a duplicate
 // notice number or (when schemas is given) a command its own schemas would refuse.
