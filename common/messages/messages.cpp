@@ -115,6 +115,9 @@ Result<Command> decode_command(const json::Value& doc) {
     const json::Value* p = json::get_object(doc, "payload");
     if (!p) return fail(codes::kBadRequest, "payload is missing");
     c.payload_json = json::to_string(*p);
+    // OCMS's own payloads spell it noticeNo; court.update carries CAS's record as sent (notice_no)
+    if (auto n = json::get_string(*p, "noticeNo")) c.notice_no = NoticeNo(std::string(*n));
+    else if (auto n2 = json::get_string(*p, "notice_no")) c.notice_no = NoticeNo(std::string(*n2));
     return c;
 }
 

@@ -52,6 +52,10 @@ struct Command {
     // the request's outcome is answered to it only. Absent on commands published straight to the
     // topics (their outcomes: the role OPS, or the topic ocms.outcome).
     std::optional<std::string> caller;
+    // The notice the command is about (DESIGN.md invariant 2): the message key. Set by whoever
+    // builds the command, from the same value it writes into the payload, so no one parses the
+    // payload again to find it; decode_command reads it from the payload.
+    NoticeNo notice_no;
     std::string payload_json;
 };
 

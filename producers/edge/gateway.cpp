@@ -18,13 +18,7 @@ namespace ocms::edge {
 
 namespace net = boost::asio;
 
-std::string command_key(const messages::Command& c) {
-    auto doc = json::parse(c.payload_json);
-    if (!doc) return {};
-    // OCMS's own payloads spell it noticeNo; court.update carries CAS's record as sent (notice_no).
-    if (auto n = json::get_string(*doc, "noticeNo")) return std::string(*n);
-    return std::string(json::get_string(*doc, "notice_no").value_or(""));
-}
+std::string command_key(const messages::Command& c) { return c.notice_no.value(); }
 
 std::string topic_for(const std::string& type) { return std::string(contract::topic_of(type)); }
 

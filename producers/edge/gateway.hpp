@@ -73,7 +73,8 @@ public:
 // then ex.svc->gateway->dispatch on the exchange's executor.
 void dispatch_for(const Exchange& ex, std::vector<messages::Command> commands, DispatchCallback cb);
 
-// The key a command is produced with: its notice number (DESIGN.md invariant 2).
+// The key a command is produced with: its notice number (DESIGN.md invariant 2), as its builder
+// set it (never parsed again from the payload).
 std::string command_key(const messages::Command& c);
 // The topic of a command type ("suspension.apply" -> "ocms.cmd.suspension"); "" when unknown.
 std::string topic_for(const std::string& type);

@@ -44,6 +44,7 @@ std::expected<AutoRevivalStats, std::string> run_auto_revival(pg::Connection& db
             c.source = "OCMS";
             c.officer = o.officer;
             c.trace_id = TraceId(run_id);
+            c.notice_no = NoticeNo(notice);
             c.payload_json = R"({"noticeNo":")" + notice +
                              R"(","suspensionType":"TS","revivalReason":"SPO","revivalRemarks":"Suspension period is over",)"
                              R"("officerAuthorisingRevival":")" +

@@ -337,6 +337,7 @@ std::expected<std::vector<messages::Command>, ApiError> build_commands(const std
         c.request_id = request_id;
         c.trace_id = trace;
         c.batch = messages::BatchPos{i, size};
+        c.notice_no = NoticeNo(s.notice_no);
         c.payload_json = payload_for(s);
         if (auto refused = refuse_by_schema(schemas, c))
             return std::unexpected(bad(code::kInvalidFormat, refused->message));

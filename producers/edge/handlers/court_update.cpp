@@ -83,6 +83,7 @@ Built build_commands(std::vector<RecordCheck>& records, const std::string& offic
         c.request_id = request_id;
         c.trace_id = trace;
         c.batch = messages::BatchPos{index++, size};
+        c.notice_no = NoticeNo(r.notice_no);
         c.payload_json = *r.payload;
         if (auto refused = refuse_by_schema(schemas, c)) {  // the check above should have caught it
             r.errors.push_back({"record", refused->message});

@@ -57,6 +57,7 @@ Result<Plan> plan(const json::Value& body, const RequestId& request_id, TimePoin
     c.request_id = request_id;
     c.trace_id = TraceId(new_uuid());
     c.batch = messages::BatchPos{0, 1};
+    c.notice_no = NoticeNo(notice);
     c.payload_json = payload_for(body, *date);
     if (auto refused = refuse_by_schema(schemas, c)) return std::unexpected(*refused);
     Plan p;

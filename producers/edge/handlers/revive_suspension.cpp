@@ -135,6 +135,7 @@ Result<std::vector<messages::Command>> build_commands(const Request& req, const 
         c.request_id = request_id;
         c.trace_id = trace;
         c.batch = messages::BatchPos{i, size};
+        c.notice_no = NoticeNo(req.notices[std::size_t(i)]);
         c.payload_json = payload_for(req, req.notices[std::size_t(i)]);
         if (auto refused = refuse_by_schema(schemas, c)) return std::unexpected(*refused);
         out.push_back(std::move(c));

@@ -53,6 +53,7 @@ Result<std::vector<messages::Command>> build_commands(const json::Value& body, c
         c.request_id = request_id;
         c.trace_id = trace;
         c.batch = messages::BatchPos{i, size};
+        c.notice_no = NoticeNo(std::string(n.GetString(), n.GetStringLength()));
         c.payload_json = payload_for(body, std::string_view(n.GetString(), n.GetStringLength()));
         if (auto refused = refuse_by_schema(schemas, c)) return std::unexpected(*refused);
         out.push_back(std::move(c));

@@ -197,6 +197,19 @@ TEST(Messages, DeadLetterWithANulByteIsBase64) {
     EXPECT_EQ(*original_bytes(*doc), d.original);
 }
 
+// A command carries its notice (the message key): read from the payload once, when decoded.
+TEST(Messages, DecodedCommandsCarryTheirNotice) {
+    auto own = json::parse(encode(sample()));
+    ASSERT_TRUE(own);
+    EXPECT_EQ(decode_command(*own)->notice_no.value(), "500500303J");
+    Command court = sample();
+    court.type = "court.update";
+    court.payload_json = R"({"notice_no":"500500314V","atoms_flag":"Y"})";
+    auto cas = json::parse(encode(court));
+    ASSERT_TRUE(cas);
+    EXPECT_EQ(decode_command(*cas)->notice_no.value(), "500500314V");
+}
+
 TEST(Messages, Utf8AndBase64) {
     EXPECT_TRUE(valid_utf8("plain"));
     EXPECT_TRUE(valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
