@@ -173,7 +173,7 @@ std::expected<Processor::Step, pg::PgError> Processor::apply(pg::Connection& db,
 
     // The same id with another type or payload is not a redelivery: answering it with the other
     // command's reply would tell its sender it was applied (issue 14). It is a poison message.
-    const std::string identity = payload_identity(c.type, *json::get_object(p.doc, "payload"));
+    const std::string identity = payload_identity(c.type, c.payload_json);
     if (pre->inbox_reply && (pre->inbox_type.value_or(c.type) != c.type ||
                              (pre->inbox_sha256 && *pre->inbox_sha256 != identity))) {
         p.dlq_reason = "command-id-reused";

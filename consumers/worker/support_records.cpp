@@ -42,8 +42,8 @@ void fill_from_command(AuditRow& row, const messages::Command& c) {
     row.caller = c.caller;
 }
 
-std::string payload_identity(std::string_view type, const json::Value& payload) {
-    return messages::sha256_hex(std::string(type) + "\n" + json::to_string(payload));
+std::string payload_identity(std::string_view type, std::string_view payload_json) {
+    return messages::sha256_hex(std::string(type) + "\n" + std::string(payload_json));
 }
 
 namespace {

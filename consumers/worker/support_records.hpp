@@ -64,10 +64,10 @@ struct AuditRow {
 // The envelope fields of a command (command id, type, source, officer, request, trace, replay-of,
 // caller).
 void fill_from_command(AuditRow& row, const messages::Command& c);
-// What makes a command the command it is, beside its id: SHA-256 of its type and payload (as
-// the worker read them, re-serialized). A replay or redelivery has the same; a reused id with
-// another type or payload has not (issue 14).
-std::string payload_identity(std::string_view type, const json::Value& payload);
+// What makes a command the command it is, beside its id: SHA-256 of its type and payload
+// (Command::payload_json: the payload as decode_command re-serialized it once). A replay or
+// redelivery has the same; a reused id with another type or payload has not (issue 14).
+std::string payload_identity(std::string_view type, std::string_view payload_json);
 // {"topic","partition","offset"} of a replayed message.
 std::string replay_of_json(const messages::ReplayOf& r);
 
