@@ -38,8 +38,8 @@ constexpr std::array<ReasonRow, 10> kReasons{{
      "OCMS.CPS.ELIG.STAGE_MISMATCH", 422, kAppBusiness},
     {StageReason::role_conflict, "OCMS.CPS.SEARCH.ROLE_CONFLICT", "OCMS.CPS.ROLE_CONFLICT",
      "OCMS.CPS.ELIG.ROLE_CONFLICT", 422, kAppBusiness},
-    {StageReason::remarks_required, "OCMS.CPS.REMARKS_REQUIRED", "OCMS.CPS.REMARKS_REQUIRED",
-     "OCMS.CPS.REMARKS_REQUIRED", 422, kAppBadRequest},
+    {StageReason::remarks_required, stage_code::kRemarksRequired, stage_code::kRemarksRequired,
+     stage_code::kRemarksRequired, 422, kAppBadRequest},
     {StageReason::transition_not_allowed, "OCMS-4000", "OCMS-4000", "OCMS-4000", 422, kAppBadRequest},
     {StageReason::plus_target_not_allowed, "OCMS-4004", "OCMS-4004", "OCMS-4004", 422, kAppPlusTarget},
     {StageReason::ineligible_stage, "OCMS.CPS.SEARCH.INELIGIBLE_STAGE", "OCMS.CPS.INELIGIBLE_STAGE",
@@ -62,7 +62,6 @@ StageDecision refuse(StageReason r, const ChangeStage& cmd, std::string message)
     d.reason = r;
     d.code = std::string(reason_code(r, cmd.api));
     d.message = std::move(message);
-    d.http_status = reason_http_status(r);
     d.app_code = reason_app_code(r);
     return d;
 }
@@ -180,7 +179,17 @@ std::string_view reason_code(StageReason r, StageApi api) {
     return row.submit;
 }
 
-int reason_http_status(StageReason r) { return row_of(r).http; }
+int stage_http_status(std::string_view code) {
+    for (const auto& row : kReasons)
+        if (code == row.search || code == row.validate || code == row.submit) return row.http;
+    if (code == stage_code::kInvalidFormat || code == stage_code::kMissingData) return 400;
+    if (code == stage_code::kUnexpected) return 500;
+    return 200;
+}
+
+bool remarks_missing(const std::optional<std::string>& reason, const std::optional<std::string>& remarks) {
+    return reason && *reason == "OTH" && blank(remarks);
+}
 AppCode reason_app_code(StageReason r) { return row_of(r).app_code; }
 
 std::string transition_message(const Stage& from, const Stage& to) {
@@ -227,7 +236,7 @@ StageDecision decide_stage_change(const ChangeStage& cmd, const std::optional<St
     const bool from_plus = cmd.source == change_source::kPlus;
 
     // 1. The request: the same answer for every notice of it.
-    if (cmd.reason && *cmd.reason == "OTH" && blank(cmd.remarks))
+    if (remarks_missing(cmd.reason, cmd.remarks))
         return refuse(StageReason::remarks_required, cmd, std::string(stage_message::kRemarksRequired));
     if (from_plus && cmd.new_stage && !plus_may_target(*cmd.new_stage, ref))
         return refuse(StageReason::plus_target_not_allowed, cmd, plus_target_message(*cmd.new_stage));
@@ -281,7 +290,6 @@ StageDecision decide_stage_change(const ChangeStage& cmd, const std::optional<St
     ok.outcome = ChangeOutcome::updated;
     ok.code = std::string(codes::kSuccess.str());
     ok.message = cmd.api == StageApi::validate ? eligible_message(*target) : std::string(stage_message::kSuccess);
-    ok.http_status = 200;
     ok.app_code = codes::kSuccess;
     ok.previous_stage = current;
     ok.new_stage = target;

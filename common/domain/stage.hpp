@@ -148,11 +148,28 @@ enum class StageReason {
 
 enum class ChangeOutcome { updated, failed, warning };
 
-// The spec's code for a reason as the given API words it, its HTTP status, and the platform
-// appCode (^OCMS-[0-9]{4}$, the reply and outcome schemas) the worker replies with.
+// The spec's code for a reason as the given API words it, and the platform appCode
+// (^OCMS-[0-9]{4}$, the reply and outcome schemas) the worker replies with.
 std::string_view reason_code(StageReason r, StageApi api);
-int reason_http_status(StageReason r);
 AppCode reason_app_code(StageReason r);
+
+// Spec 003 section 3's codes outside the reasons: a request the rules cannot read, and a fault.
+namespace stage_code {
+inline constexpr std::string_view kInvalidFormat = "OCMS.CPS.INVALID_FORMAT";  // HTTP 400
+inline constexpr std::string_view kMissingData = "OCMS.CPS.MISSING_DATA";      // HTTP 400
+inline constexpr std::string_view kRemarksRequired = "OCMS.CPS.REMARKS_REQUIRED";  // a reason's (422)
+inline constexpr std::string_view kUnexpected = "OCMS.CPS.UNEXPECTED";         // HTTP 500
+}  // namespace stage_code
+
+// The HTTP status of a spec 003 code, whichever API words it (the one mapping: the worker's
+// reply carries the code, the edge asks here): a reason's status (404, 422, or 200 for the
+// change-today warning), 400 for INVALID_FORMAT and MISSING_DATA, 500 for UNEXPECTED, 200 for
+// anything else (OCMS-2000).
+int stage_http_status(std::string_view code);
+
+// Reason OTH needs remarks that are not blank (spec 003 2.2 and 2.3): the edge refuses a
+// validate request on it, the worker a change.
+bool remarks_missing(const std::optional<std::string>& reason, const std::optional<std::string>& remarks);
 
 // The messages (spec 003 sections 2 and 3).
 namespace stage_message {
@@ -240,7 +257,6 @@ struct StageDecision {
     std::optional<StageReason> reason;  // none when updated
     std::string code;                   // the spec's code for the API; "OCMS-2000" when updated
     std::string message;
-    int http_status = 200;
     AppCode app_code;                   // the reply's appCode
     std::optional<Stage> previous_stage;  // set once the notice is known
     std::optional<Stage> new_stage;       // set once the target is known

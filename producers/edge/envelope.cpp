@@ -1,5 +1,6 @@
 #include "envelope.hpp"
 
+#include "domain/stage.hpp"
 #include "json/json.hpp"
 #include "messages/messages.hpp"
 
@@ -13,8 +14,8 @@ std::string_view cps_default_code(ErrorKind kind, const AppCode& app) {
     switch (kind) {
         case ErrorKind::bad_request:
         case ErrorKind::unsupported_media_type:
-        case ErrorKind::headers_too_large: return "OCMS.CPS.INVALID_FORMAT";
-        case ErrorKind::internal: return "OCMS.CPS.UNEXPECTED";
+        case ErrorKind::headers_too_large: return domain::stage_code::kInvalidFormat;
+        case ErrorKind::internal: return domain::stage_code::kUnexpected;
         default: return app.str();
     }
 }

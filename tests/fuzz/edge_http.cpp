@@ -84,8 +84,8 @@ std::string canned_data(const messages::Command& c) {
         if (c.payload_json.find("\"toppan\"") != std::string::npos)
             return R"({"toppan":"automatic","previousStage":"DN1","newStage":"DN2"})";
         return g.answer == Behaviour::Answer::refusal
-                   ? R"({"code":"OCMS.CPS.NOT_ALLOWED","outcome":"FAILED","httpStatus":422})"
-                   : R"({"code":"OCMS-2000","outcome":"UPDATED","httpStatus":200,"previousStage":"DN1","newStage":"DN2"})";
+                   ? R"({"code":"OCMS.CPS.ELIG.COURT_STAGE","outcome":"FAILED"})"
+                   : R"({"code":"OCMS-2000","outcome":"UPDATED","previousStage":"DN1","newStage":"DN2"})";
     }
     if (c.type == "court.update" && g.answer == Behaviour::Answer::refusal)
         return R"({"errors":[{"field":"amount_payable","message":"must be >= 0"}]})";

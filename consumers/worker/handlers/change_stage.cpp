@@ -85,7 +85,7 @@ std::expected<Request, RequestFault> parse_request(const json::Value& p) {
         auto s = json::get_string(p, key);
         if (!s) return std::optional<TimePoint>{};
         auto t = parse_iso(*s);
-        if (!t) return std::unexpected(RequestFault{std::string(kInvalidFormat), std::string("Invalid ") + key + ": " + std::string(*s)});
+        if (!t) return std::unexpected(RequestFault{std::string(domain::stage_code::kInvalidFormat), std::string("Invalid ") + key + ": " + std::string(*s)});
         return std::optional<TimePoint>(*t);
     };
     auto new_stage_date = date("newStageDate");
@@ -96,9 +96,9 @@ std::expected<Request, RequestFault> parse_request(const json::Value& p) {
     r.processing_date = *processing_date;
 
     if (r.mode == Mode::toppan) {
-        if (!c.current_stage) return std::unexpected(RequestFault{std::string(kMissingData), "Required field missing: currentStage"});
+        if (!c.current_stage) return std::unexpected(RequestFault{std::string(domain::stage_code::kMissingData), "Required field missing: currentStage"});
         if (!r.processing_date)
-            return std::unexpected(RequestFault{std::string(kMissingData), "Required field missing: processingDate"});
+            return std::unexpected(RequestFault{std::string(domain::stage_code::kMissingData), "Required field missing: processingDate"});
     }
     return r;
 }
@@ -107,7 +107,6 @@ HandlerResult fault_result(const RequestFault& fault) {
     return HandlerResult{codes::kBadRequest, fault.message, to_json([&](json::Writer& w) {
                              json::kv(w, "code", std::string_view(fault.code));
                              json::kv(w, "outcome", outcome_name(domain::ChangeOutcome::failed));
-                             json::kv(w, "httpStatus", std::int64_t(400));
                          })};
 }
 
@@ -115,7 +114,6 @@ HandlerResult change_result(const domain::StageDecision& d) {
     return HandlerResult{d.app_code, d.message, to_json([&](json::Writer& w) {
                              json::kv(w, "code", std::string_view(d.code));
                              json::kv(w, "outcome", outcome_name(d.outcome));
-                             json::kv(w, "httpStatus", std::int64_t(d.http_status));
                              if (d.previous_stage) json::kv(w, "previousStage", std::string_view(d.previous_stage->value()));
                              if (d.new_stage) json::kv(w, "newStage", std::string_view(d.new_stage->value()));
                          })};

@@ -25,21 +25,19 @@ struct Request {
 // A payload the rules cannot take although it passed the schema: spec 003 section 3's request
 // faults (HTTP 400, appCode OCMS-4000).
 struct RequestFault {
-    std::string code;  // OCMS.CPS.MISSING_DATA, OCMS.CPS.INVALID_FORMAT
+    std::string code;  // domain::stage_code::kMissingData or kInvalidFormat
     std::string message;
 };
-
-inline constexpr std::string_view kMissingData = "OCMS.CPS.MISSING_DATA";
-inline constexpr std::string_view kInvalidFormat = "OCMS.CPS.INVALID_FORMAT";
 
 // The payload, already valid against stage.change.v1. Toppan without currentStage or
 // processingDate: MISSING_DATA; a date that matches the pattern but is no real time
 // (2025-02-30T00:00:00): INVALID_FORMAT.
 std::expected<Request, RequestFault> parse_request(const json::Value& payload);
 
-// data: {"code", "outcome": "FAILED", "httpStatus": 400}; appCode OCMS-4000.
+// data: {"code", "outcome": "FAILED"}; appCode OCMS-4000. The edge takes the HTTP status from
+// the code (domain::stage_http_status): a reply says what happened, never how to answer HTTP.
 HandlerResult fault_result(const RequestFault& fault);
-// submit / plus. data: {"code", "outcome": UPDATED|FAILED|WARNING, "httpStatus", "previousStage"?,
+// submit / plus. data: {"code", "outcome": UPDATED|FAILED|WARNING, "previousStage"?,
 // "newStage"?}; appCode and message are the decision's.
 HandlerResult change_result(const domain::StageDecision& decision);
 // toppan. data: {"toppan": automatic|manual|skipped, "skip"? (the ToppanSkip's name),

@@ -234,7 +234,7 @@ std::expected<ValidateRequest, ApiError> validate_request(const json::Value& bod
     r.new_stage = std::string(json::get_string(body, "newProcessingStage").value_or(""));
     r.reason = opt_str(body, "reasonOfChange");
     r.remarks = opt_str(body, "remarks");
-    if (r.reason && *r.reason == "OTH" && !r.remarks)
+    if (domain::remarks_missing(r.reason, r.remarks))
         return std::unexpected(ApiError{ErrorKind::unprocessable, std::string(domain::stage_message::kRemarksRequired),
                                         std::string(code::kRemarksRequired)});
     return r;
@@ -378,8 +378,7 @@ NoticeOutcome outcome_of(const DispatchItem& item) {
     if (auto out = field("outcome")) {
         o.outcome = *out;
         o.code = field("code").value_or(std::string(r.app_code.str()));
-        if (data)
-            if (auto st = json::get_int(*data, "httpStatus")) o.http_status = int(*st);
+        o.http_status = domain::stage_http_status(o.code);
         return o;
     }
     if (o.toppan) {  // a Toppan reply: updated unless skipped

@@ -32,14 +32,12 @@ inline constexpr int kMaxReportRangeDays = 90;  // spec 2.4
 inline constexpr std::string_view kReportPath = "/api/v1/change-processing-stage/report/";
 inline constexpr std::string_view kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-// The spec's codes used at the edge.
+// The spec's codes used at the edge: the domain's (kInvalidFormat, kMissingData,
+// kRemarksRequired, kUnexpected), and the reports' own two (spec 003 2.4).
 namespace code {
-inline constexpr std::string_view kInvalidFormat = "OCMS.CPS.INVALID_FORMAT";
-inline constexpr std::string_view kMissingData = "OCMS.CPS.MISSING_DATA";
+using namespace domain::stage_code;
 inline constexpr std::string_view kInvalidDateRange = "INVALID_DATE_RANGE";
 inline constexpr std::string_view kReportNotFound = "REPORT_NOT_FOUND";
-inline constexpr std::string_view kRemarksRequired = "OCMS.CPS.REMARKS_REQUIRED";
-inline constexpr std::string_view kUnexpected = "OCMS.CPS.UNEXPECTED";
 }  // namespace code
 
 using CpsResult = std::expected<std::string, ApiError>;

@@ -139,7 +139,7 @@ void expect_refused(const StageDecision& d, StageReason reason, std::string_view
     ASSERT_TRUE(d.reason.has_value());
     EXPECT_EQ(*d.reason, reason);
     EXPECT_EQ(d.code, code);
-    EXPECT_EQ(d.http_status, http);
+    EXPECT_EQ(stage_http_status(d.code), http);
     EXPECT_EQ(d.message, message);
     EXPECT_FALSE(d.effect.has_value());
 }
@@ -149,7 +149,7 @@ void expect_updated(const StageDecision& d, std::string_view from, std::string_v
     EXPECT_FALSE(d.reason.has_value());
     EXPECT_EQ(d.code, "OCMS-2000");
     EXPECT_EQ(d.app_code, codes::kSuccess);
-    EXPECT_EQ(d.http_status, 200);
+    EXPECT_EQ(stage_http_status(d.code), 200);
     ASSERT_TRUE(d.previous_stage && d.new_stage);
     EXPECT_EQ(d.previous_stage->value(), from);
     EXPECT_EQ(d.new_stage->value(), to);
@@ -182,8 +182,31 @@ TEST(StageCodes, SpecTableCodesAndStatuses) {
     for (const auto& [r, code, http] : spec) {
         EXPECT_EQ(reason_code(r, StageApi::submit), code);
         EXPECT_EQ(reason_code(r, StageApi::plus), code);
-        EXPECT_EQ(reason_http_status(r), http) << code;
+        EXPECT_EQ(stage_http_status(code), http) << code;
     }
+}
+
+// The edge's one mapping from a code to HTTP (the worker's reply carries no status): every
+// spelling of a reason, the request faults, the fault, and success.
+TEST(StageCodes, EverySpellingOfACodeHasItsReasonsStatus) {
+    for (auto r : kAllReasons)
+        for (auto api : {StageApi::search, StageApi::validate, StageApi::submit, StageApi::plus})
+            EXPECT_EQ(stage_http_status(reason_code(r, api)), stage_http_status(reason_code(r, StageApi::submit)))
+                << reason_code(r, api);
+    EXPECT_EQ(stage_http_status("OCMS.CPS.SEARCH.COURT_STAGE"), 422);
+    EXPECT_EQ(stage_http_status("OCMS.CPS.NOT_FOUND"), 404);
+    EXPECT_EQ(stage_http_status(stage_code::kInvalidFormat), 400);
+    EXPECT_EQ(stage_http_status(stage_code::kMissingData), 400);
+    EXPECT_EQ(stage_http_status(stage_code::kUnexpected), 500);
+    EXPECT_EQ(stage_http_status("OCMS-2000"), 200);
+}
+
+TEST(StageCodes, OthNeedsRemarksThatAreNotBlank) {
+    EXPECT_TRUE(remarks_missing(std::string("OTH"), std::nullopt));
+    EXPECT_TRUE(remarks_missing(std::string("OTH"), std::string(" \t")));
+    EXPECT_FALSE(remarks_missing(std::string("OTH"), std::string("Speed up")));
+    EXPECT_FALSE(remarks_missing(std::string("SUP"), std::nullopt));
+    EXPECT_FALSE(remarks_missing(std::nullopt, std::nullopt));
 }
 
 TEST(StageCodes, SearchAndValidateWordTheEligibilityFamilyTheirOwnWay) {

@@ -425,7 +425,7 @@ TEST(ChangeStageSubmit, SchemaRefusesABadNoticeNumber) {
 
 TEST(ChangeStageOutcome, UpdatedFromReplyData) {
     auto o = cps::outcome_of(replied("N001", "OCMS-2000", "Stage changed successfully",
-                                     R"({"outcome":"UPDATED","code":"OCMS-2000","httpStatus":200,
+                                     R"({"outcome":"UPDATED","code":"OCMS-2000",
                                          "previousStage":"DN1","newStage":"DN2"})"));
     EXPECT_EQ(o.notice_no, "N001");
     EXPECT_EQ(o.outcome, "UPDATED");
@@ -437,7 +437,7 @@ TEST(ChangeStageOutcome, UpdatedFromReplyData) {
     EXPECT_FALSE(o.toppan);
     EXPECT_FALSE(o.command_id);
 
-    // Without httpStatus in data: 200.
+    // The reply names no HTTP status (no "httpStatus" in worker replies): the code's.
     auto bare = cps::outcome_of(replied("N001", "OCMS-2000", "Stage changed successfully",
                                         R"({"outcome":"UPDATED","code":"OCMS-2000","previousStage":"DN1","newStage":"DN2"})"));
     EXPECT_EQ(bare.outcome, "UPDATED");
@@ -446,7 +446,7 @@ TEST(ChangeStageOutcome, UpdatedFromReplyData) {
 
 TEST(ChangeStageOutcome, FailedAndWarningFromReplyData) {
     auto o = cps::outcome_of(replied("N002", "OCMS-4001", "VON not found",
-                                     R"({"outcome":"FAILED","code":"OCMS.CPS.NOT_FOUND","httpStatus":404})"));
+                                     R"({"outcome":"FAILED","code":"OCMS.CPS.NOT_FOUND"})"));
     EXPECT_EQ(o.outcome, "FAILED");
     EXPECT_EQ(o.code, "OCMS.CPS.NOT_FOUND");
     EXPECT_EQ(o.message, "VON not found");
@@ -456,14 +456,14 @@ TEST(ChangeStageOutcome, FailedAndWarningFromReplyData) {
     auto w = cps::outcome_of(replied("N003", "OCMS-4002",
                                      "Notice No. N003 has existing stage change update. Please confirm to proceed.",
                                      R"({"outcome":"WARNING","code":"OCMS.CPS.ELIG.EXISTING_CHANGE_TODAY",
-                                         "httpStatus":200,"previousStage":"DN1","newStage":"DN2"})"));
+                                         "previousStage":"DN1","newStage":"DN2"})"));
     EXPECT_EQ(w.outcome, "WARNING");
     EXPECT_EQ(w.code, "OCMS.CPS.ELIG.EXISTING_CHANGE_TODAY");
     EXPECT_EQ(w.http_status, 200);
 
     // data without code: the reply's appCode.
     auto nc = cps::outcome_of(replied("N004", "OCMS-4000", "Stage transition not allowed: DN1 -> CFC",
-                                      R"({"outcome":"FAILED","httpStatus":422})"));
+                                      R"({"outcome":"FAILED"})"));
     EXPECT_EQ(nc.code, "OCMS-4000");
     EXPECT_EQ(nc.http_status, 422);
 }
@@ -529,9 +529,10 @@ TEST(ChangeStageOutcome, ToppanReplies) {
 
     // The worker's request fault in toppan mode: outcome data, no toppan kind.
     auto fault = cps::outcome_of(replied("N004", "OCMS-4000", "Required field missing: processingDate",
-                                         R"({"code":"OCMS.CPS.MISSING_DATA","outcome":"FAILED","httpStatus":400})"));
+                                         R"({"code":"OCMS.CPS.MISSING_DATA","outcome":"FAILED"})"));
     EXPECT_EQ(fault.outcome, "FAILED");
     EXPECT_EQ(fault.code, "OCMS.CPS.MISSING_DATA");
+    EXPECT_EQ(fault.http_status, 400);
     EXPECT_FALSE(fault.toppan);
 }
 
