@@ -66,6 +66,22 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
     (*cb)(r);
 }
 
+// The one way a producer or a consumer handle is made: settings base, then the principal's
+// (OCMS_KAFKA_CONFIG), then extra, a later one winning; librdkafka's log through on_log; delivery
+// reports to on_delivered when given (the producer's). The caller owns the handle it returns.
+std::expected<rd_kafka_t*, std::string> new_client(rd_kafka_type_t type, const ConfigMap& base, const ConfigMap& extra,
+                                                   void (*on_delivered)(rd_kafka_t*, const rd_kafka_message_t*, void*)) {
+    ConfPtr conf(rd_kafka_conf_new());
+    if (auto e = apply(conf.get(), base, extra)) return std::unexpected(*e);
+    if (on_delivered) rd_kafka_conf_set_dr_msg_cb(conf.get(), on_delivered);
+    rd_kafka_conf_set_log_cb(conf.get(), &on_log);
+    char err[512];
+    rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err, sizeof err);
+    if (!rk) return std::unexpected(std::string(err));
+    conf.release();  // owned by rk now
+    return rk;
+}
+
 ListPtr to_list(const std::vector<TopicPartition>& parts) {
     ListPtr l(rd_kafka_topic_partition_list_new(int(parts.size())));
     for (const auto& p : parts) rd_kafka_topic_partition_list_add(l.get(), p.topic.c_str(), p.partition)->offset = p.offset;
@@ -116,7 +132,6 @@ FaultKind classify(rd_kafka_resp_err_t err) {
 
 std::expected<std::unique_ptr<Producer>, std::string> Producer::create(const std::string& brokers,
                                                                        const ConfigMap& extra) {
-    ConfPtr conf(rd_kafka_conf_new());
     ConfigMap base{{"bootstrap.servers", brokers},
                    {"enable.idempotence", "true"},
                    {"acks", "all"},
@@ -125,14 +140,9 @@ std::expected<std::unique_ptr<Producer>, std::string> Producer::create(const std
                    {"partitioner", "murmur2_random"},
                    {"message.timeout.ms", "5000"},
                    {"compression.type", "lz4"}};
-    if (auto e = apply(conf.get(), base, extra)) return std::unexpected(*e);
-    rd_kafka_conf_set_dr_msg_cb(conf.get(), &on_delivery);
-    rd_kafka_conf_set_log_cb(conf.get(), &on_log);
-    char err[512];
-    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err);
-    if (!rk) return std::unexpected(std::string(err));
-    conf.release();  // owned by rk now
-    return std::unique_ptr<Producer>(new Producer(rk));
+    auto rk = new_client(RD_KAFKA_PRODUCER, base, extra, &on_delivery);
+    if (!rk) return std::unexpected(rk.error());
+    return std::unique_ptr<Producer>(new Producer(*rk));
 }
 
 Producer::~Producer() {
@@ -225,7 +235,6 @@ std::int64_t Message::timestamp_ms() const { return rd_kafka_message_timestamp(m
 std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(const std::string& brokers,
                                                                        const std::string& group_id,
                                                                        const ConfigMap& extra) {
-    ConfPtr conf(rd_kafka_conf_new());
     ConfigMap base{{"bootstrap.servers", brokers},
                    {"enable.auto.commit", "false"},
                    {"enable.auto.offset.store", "false"},
@@ -239,14 +248,10 @@ std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(const std
                    {"fetch.error.backoff.ms", "50"}};
     if (!group_id.empty()) base.emplace_back("group.id", group_id);
     else base.emplace_back("group.id", "ocms-unused-assign-only");
-    if (auto e = apply(conf.get(), base, extra)) return std::unexpected(*e);
-    rd_kafka_conf_set_log_cb(conf.get(), &on_log);
-    char err[512];
-    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err);
-    if (!rk) return std::unexpected(std::string(err));
-    conf.release();
-    rd_kafka_poll_set_consumer(rk);
-    return std::unique_ptr<Consumer>(new Consumer(rk));
+    auto rk = new_client(RD_KAFKA_CONSUMER, base, extra, nullptr);
+    if (!rk) return std::unexpected(rk.error());
+    rd_kafka_poll_set_consumer(*rk);
+    return std::unique_ptr<Consumer>(new Consumer(*rk));
 }
 
 Consumer::~Consumer() {

@@ -87,7 +87,29 @@ void int_or_null(json::Writer& w, const char* k, std::optional<std::int64_t> v) 
     else w.Null();
 }
 
-std::string done(const rapidjson::StringBuffer& buf) { return {buf.GetString(), buf.GetSize()}; }
+// The document of each to_json below: one object, `members(w)` writing what is inside its braces.
+template <class Members>
+std::string json_object(Members members) {
+    rapidjson::StringBuffer buf;
+    json::Writer w(buf);
+    w.StartObject();
+    members(w);
+    w.EndObject();
+    return {buf.GetString(), buf.GetSize()};
+}
+
+// The member "key": [{...}, ...], one object per item, `members(item)` writing inside its braces.
+template <class List, class Members>
+void object_array(json::Writer& w, const char* key, const List& list, Members members) {
+    w.Key(key);
+    w.StartArray();
+    for (const auto& item : list) {
+        w.StartObject();
+        members(item);
+        w.EndObject();
+    }
+    w.EndArray();
+}
 
 }  // namespace
 
@@ -411,121 +433,89 @@ std::expected<std::vector<bool>, pg::PgError> in_inbox(pg::Connection& db, const
 // ---- JSON -----------------------------------------------------------------------------------
 
 std::string to_json(const NoticeHistory& h) {
-    rapidjson::StringBuffer buf;
-    json::Writer w(buf);
-    w.StartObject();
-    json::kv(w, "noticeNo", h.notice_no);
-    w.Key("events");
-    w.StartArray();
-    for (const auto& e : h.events) {
-        w.StartObject();
-        json::kv(w, "at", format_offset(e.at));
-        json::kv(w, "kind", e.kind);
-        str_or_null(w, "commandId", e.command_id);
-        str_or_null(w, "commandType", e.command_type);
-        str_or_null(w, "source", e.source);
-        str_or_null(w, "officer", e.officer);
-        str_or_null(w, "requestId", e.request_id);
-        str_or_null(w, "outcome", e.outcome);
-        str_or_null(w, "appCode", e.app_code);
-        str_or_null(w, "message", e.message);
-        str_or_null(w, "topic", e.topic);
-        int_or_null(w, "partition", e.partition >= 0 ? std::optional<std::int64_t>(e.partition) : std::nullopt);
-        int_or_null(w, "offset", e.offset >= 0 ? std::optional<std::int64_t>(e.offset) : std::nullopt);
-        raw_or_null(w, "replayOf", e.replay_of_json);
-        raw_or_null(w, "changes", e.changes_json);
-        int_or_null(w, "deadLetterId", e.dead_letter_id);
-        str_or_null(w, "reason", e.reason);
-        str_or_null(w, "error", e.error);
-        str_or_null(w, "status", e.status);
-        str_or_null(w, "action", e.action);
-        str_or_null(w, "operator", e.operator_name);
-        raw_or_null(w, "detail", e.detail_json);
-        w.EndObject();
-    }
-    w.EndArray();
-    json::kv(w, "parked", h.parked);
-    raw_or_null(w, "notice", h.notice_json);
-    json::kv(w, "truncated", h.truncated);
-    w.EndObject();
-    return done(buf);
+    return json_object([&](json::Writer& w) {
+        json::kv(w, "noticeNo", h.notice_no);
+        object_array(w, "events", h.events, [&](const HistoryEvent& e) {
+            json::kv(w, "at", format_offset(e.at));
+            json::kv(w, "kind", e.kind);
+            str_or_null(w, "commandId", e.command_id);
+            str_or_null(w, "commandType", e.command_type);
+            str_or_null(w, "source", e.source);
+            str_or_null(w, "officer", e.officer);
+            str_or_null(w, "requestId", e.request_id);
+            str_or_null(w, "outcome", e.outcome);
+            str_or_null(w, "appCode", e.app_code);
+            str_or_null(w, "message", e.message);
+            str_or_null(w, "topic", e.topic);
+            int_or_null(w, "partition", e.partition >= 0 ? std::optional<std::int64_t>(e.partition) : std::nullopt);
+            int_or_null(w, "offset", e.offset >= 0 ? std::optional<std::int64_t>(e.offset) : std::nullopt);
+            raw_or_null(w, "replayOf", e.replay_of_json);
+            raw_or_null(w, "changes", e.changes_json);
+            int_or_null(w, "deadLetterId", e.dead_letter_id);
+            str_or_null(w, "reason", e.reason);
+            str_or_null(w, "error", e.error);
+            str_or_null(w, "status", e.status);
+            str_or_null(w, "action", e.action);
+            str_or_null(w, "operator", e.operator_name);
+            raw_or_null(w, "detail", e.detail_json);
+        });
+        json::kv(w, "parked", h.parked);
+        raw_or_null(w, "notice", h.notice_json);
+        json::kv(w, "truncated", h.truncated);
+    });
 }
 
 std::string to_json(const std::vector<DeadLetter>& list) {
-    rapidjson::StringBuffer buf;
-    json::Writer w(buf);
-    w.StartObject();
-    w.Key("deadLetters");
-    w.StartArray();
-    for (const auto& d : list) {
-        w.StartObject();
-        json::kv(w, "id", d.id);
-        str_or_null(w, "commandId", d.command_id);
-        json::kv(w, "noticeNo", d.notice_no);
-        str_or_null(w, "commandType", d.command_type);
-        json::kv(w, "reason", d.reason);
-        json::kv(w, "error", d.error);
-        json::kv(w, "sourceTopic", d.source_topic);
-        json::kv(w, "sourcePartition", std::int64_t(d.source_partition));
-        json::kv(w, "sourceOffset", d.source_offset);
-        json::kv(w, "deadLetteredAt", format_offset(d.dead_lettered_at));
-        json::kv(w, "status", d.status);
-        w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-    return done(buf);
+    return json_object([&](json::Writer& w) {
+        object_array(w, "deadLetters", list, [&](const DeadLetter& d) {
+            json::kv(w, "id", d.id);
+            str_or_null(w, "commandId", d.command_id);
+            json::kv(w, "noticeNo", d.notice_no);
+            str_or_null(w, "commandType", d.command_type);
+            json::kv(w, "reason", d.reason);
+            json::kv(w, "error", d.error);
+            json::kv(w, "sourceTopic", d.source_topic);
+            json::kv(w, "sourcePartition", std::int64_t(d.source_partition));
+            json::kv(w, "sourceOffset", d.source_offset);
+            json::kv(w, "deadLetteredAt", format_offset(d.dead_lettered_at));
+            json::kv(w, "status", d.status);
+        });
+    });
 }
 
 std::string to_json(const std::vector<ParkedNotice>& list) {
-    rapidjson::StringBuffer buf;
-    json::Writer w(buf);
-    w.StartObject();
-    w.Key("notices");
-    w.StartArray();
-    for (const auto& p : list) {
-        w.StartObject();
-        json::kv(w, "noticeNo", p.notice_no);
-        json::kv(w, "parkedAt", format_offset(p.parked_at));
-        json::kv(w, "reason", p.reason);
-        json::kv(w, "firstCommandId", p.first_command_id);
-        time_or_null(w, "retryRequestedAt", p.retry_requested_at);
-        str_or_null(w, "retryRequestedBy", p.retry_requested_by.value_or(""));
-        time_or_null(w, "lastRetryAt", p.last_retry_at);
-        str_or_null(w, "lastRetryError", p.last_retry_error.value_or(""));
-        w.Key("commands");
-        w.StartArray();
-        for (const auto& c : p.commands) {
-            w.StartObject();
-            json::kv(w, "parkedId", c.parked_id);
-            json::kv(w, "commandId", c.command_id);
-            json::kv(w, "commandType", c.command_type);
-            json::kv(w, "reason", c.reason);
-            json::kv(w, "status", c.status);
-            json::kv(w, "parkedAt", format_offset(c.parked_at));
-            w.EndObject();
-        }
-        w.EndArray();
-        w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-    return done(buf);
+    return json_object([&](json::Writer& w) {
+        object_array(w, "notices", list, [&](const ParkedNotice& p) {
+            json::kv(w, "noticeNo", p.notice_no);
+            json::kv(w, "parkedAt", format_offset(p.parked_at));
+            json::kv(w, "reason", p.reason);
+            json::kv(w, "firstCommandId", p.first_command_id);
+            time_or_null(w, "retryRequestedAt", p.retry_requested_at);
+            str_or_null(w, "retryRequestedBy", p.retry_requested_by.value_or(""));
+            time_or_null(w, "lastRetryAt", p.last_retry_at);
+            str_or_null(w, "lastRetryError", p.last_retry_error.value_or(""));
+            object_array(w, "commands", p.commands, [&](const ParkedCommand& c) {
+                json::kv(w, "parkedId", c.parked_id);
+                json::kv(w, "commandId", c.command_id);
+                json::kv(w, "commandType", c.command_type);
+                json::kv(w, "reason", c.reason);
+                json::kv(w, "status", c.status);
+                json::kv(w, "parkedAt", format_offset(c.parked_at));
+            });
+        });
+    });
 }
 
 std::string to_json(const RunCounts& c) {
-    rapidjson::StringBuffer buf;
-    json::Writer w(buf);
-    w.StartObject();
-    json::kv(w, "read", c.read);
-    json::kv(w, "matched", c.matched);
-    json::kv(w, "published", c.published);
-    json::kv(w, "skipped", c.skipped);
-    json::kv(w, "failed", c.failed);
-    json::kv(w, "wouldApply", c.would_apply);
-    json::kv(w, "inboxAnswers", c.inbox_answers);
-    w.EndObject();
-    return done(buf);
+    return json_object([&](json::Writer& w) {
+        json::kv(w, "read", c.read);
+        json::kv(w, "matched", c.matched);
+        json::kv(w, "published", c.published);
+        json::kv(w, "skipped", c.skipped);
+        json::kv(w, "failed", c.failed);
+        json::kv(w, "wouldApply", c.would_apply);
+        json::kv(w, "inboxAnswers", c.inbox_answers);
+    });
 }
 
 }  // namespace ocms::support
