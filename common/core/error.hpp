@@ -1,10 +1,16 @@
 #pragma once
 // One error type for the whole system (STYLE.md 5). An Error carries the spec's application
-// code (OCMS-4000 ...) and the message the caller sees. Boundaries translate into it once:
-// SQLSTATE in pg/, librdkafka errors in kafka/, HTTP status in the edge.
+// code (OCMS-4000 ...), the message the caller sees (the detail) and the kind of fault, which
+// decides what is done about it (STYLE.md 6). Boundaries translate into it once, each in one
+// function: pg::to_error (PgError, its kind from the SQLSTATE), kafka::to_error (librdkafka
+// errors, through kafka::classify), http::to_error (TransportError, through http::classify),
+// classify_errno (POSIX errno, for files). Above the boundaries every fallible function returns
+// Result<T>; a std::string error is left only to leaf parsers (json::parse ...).
 #include <expected>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 namespace ocms {
 
@@ -41,9 +47,32 @@ inline constexpr AppCode kInternal{"OCMS-5000"};
 inline constexpr AppCode kApiError{"OCMS-9999"};  // an outbound call failed after its retries (spec 004)
 }  // namespace codes
 
+// The kind of a fault for retry decisions (STYLE.md 6).
+enum class FaultKind {
+    transient,  // back off and retry; nothing is skipped
+    permanent,  // retrying cannot help: dead-letter the message
+    fatal,      // the process cannot go on: exit and let the supervisor restart it
+    client,     // the caller's fault (a bad request): answer it, never retry, nothing to repair here
+};
+
+// What a fault is, where it went wrong and what the caller is told. An aggregate, so
+// Error{code, message} still reads as before (kind permanent: retrying does not help unless a
+// boundary says otherwise); the named constructors say the kind where it matters.
 struct Error {
     AppCode code;
-    std::string message;
+    std::string message;  // the detail the caller sees (and logs)
+    FaultKind kind = FaultKind::permanent;
+
+    static Error transient(AppCode code, std::string message) {
+        return {code, std::move(message), FaultKind::transient};
+    }
+    static Error permanent(AppCode code, std::string message) {
+        return {code, std::move(message), FaultKind::permanent};
+    }
+    static Error fatal(AppCode code, std::string message) { return {code, std::move(message), FaultKind::fatal}; }
+    static Error client(AppCode code, std::string message) { return {code, std::move(message), FaultKind::client}; }
+
+    bool retriable() const noexcept { return kind == FaultKind::transient; }
 };
 
 template <typename T>
@@ -52,12 +81,20 @@ using Result = std::expected<T, Error>;
 inline std::unexpected<Error> fail(AppCode code, std::string message) {
     return std::unexpected(Error{code, std::move(message)});
 }
+inline std::unexpected<Error> fail(Error e) { return std::unexpected(std::move(e)); }
 
-// The kind of a fault for retry decisions (STYLE.md 6).
-enum class FaultKind {
-    transient,  // back off and retry; nothing is skipped
-    permanent,  // retrying cannot help: dead-letter the message
-    fatal,      // the process cannot go on: exit and let the supervisor restart it
-};
+// The one translation of a POSIX errno (file and socket calls) into a kind: out of space, out of
+// memory or descriptors, interrupted, busy, I/O error -> transient (the machine may recover);
+// anything else (permission, read-only file system, no such file, bad argument) -> permanent.
+FaultKind classify_errno(int err) noexcept;
+
+// transitional (issue 15): the old std::string form of a Result, for the adapters kept until
+// their callers in producers/ and consumers/ move to Result<T>. Same text: the message.
+template <typename T>
+std::expected<T, std::string> message_only(Result<T> r) {
+    if (!r) return std::unexpected(std::move(r.error().message));
+    if constexpr (std::is_void_v<T>) return {};
+    else return std::move(*r);
+}
 
 }  // namespace ocms

@@ -115,9 +115,9 @@ std::size_t on_read(char* buf, std::size_t size, std::size_t n, void* user) {
 }
 }  // namespace
 
-std::expected<void, std::string> SmtpAlertSink::send(const Alert& a) const {
+Result<void> SmtpAlertSink::send(const Alert& a) const {
     if (cfg_.url.empty() || cfg_.from.empty() || cfg_.to.empty())
-        return std::unexpected("SMTP alert sink: url, from and at least one recipient are required");
+        return fail(Error::permanent(codes::kInternal, "SMTP alert sink: url, from and at least one recipient are required"));
     const std::string message = build_message(a);
     try {
         CurlEasy easy;
@@ -146,10 +146,10 @@ std::expected<void, std::string> SmtpAlertSink::send(const Alert& a) const {
         if (rc != CURLE_OK) {
             std::string err = curl_easy_strerror(rc);
             if (errbuf[0]) err += std::string(": ") + errbuf;
-            return std::unexpected(std::move(err));
+            return fail(to_error(TransportError{rc, classify(rc), std::move(err)}));
         }
     } catch (const std::bad_alloc&) {
-        return std::unexpected("out of memory");
+        return fail(Error::transient(codes::kInternal, "out of memory"));
     }
     return {};
 }
@@ -160,7 +160,7 @@ void SmtpAlertSink::alert(const Alert& a) {
         log::info("alert e-mail sent", {{"api", a.api_name}, {"endpoint", a.endpoint}});
     } else {
         log::error("alert e-mail not sent",
-                   {{"api", a.api_name}, {"endpoint", a.endpoint}, {"alert", a.error}, {"error", sent.error()}});
+                   {{"api", a.api_name}, {"endpoint", a.endpoint}, {"alert", a.error}, {"error", sent.error().message}});
     }
 }
 

@@ -5,10 +5,10 @@
 // AlertSink implementations must be thread-safe (one client serves several threads) and must
 // not throw; an alert that cannot be delivered is logged by the sink, never returned to the
 // business call (the call's own error already tells the caller).
+#include "core/error.hpp"
 #include "core/time.hpp"
 
 #include <chrono>
-#include <expected>
 #include <memory>
 #include <string>
 #include <vector>
@@ -72,8 +72,10 @@ class SmtpAlertSink final : public AlertSink {
 public:
     explicit SmtpAlertSink(SmtpConfig cfg);
     void alert(const Alert& a) override;
-    // The same, reporting the failure to the caller (tests, a "send test mail" admin command).
-    std::expected<void, std::string> send(const Alert& a) const;
+    // The same, reporting the failure to the caller (tests, a "send test mail" admin command):
+    // url, from or recipients missing (permanent, OCMS-5000); the relay unreachable or refusing
+    // (OCMS-9999, the kind classify() gives the CURLcode); out of memory (transient).
+    Result<void> send(const Alert& a) const;
 
     // The RFC 5322 message (CRLF line ends) that send() hands to the relay.
     std::string build_message(const Alert& a) const;

@@ -103,39 +103,39 @@ void HttpClient::raise_alert(const std::string& endpoint, const std::string& err
     }
 }
 
-Result<std::string> HttpClient::refresh_token(const std::string& endpoint) {
+Result<std::string> HttpClient::refresh_with_retries(const std::string& endpoint) {
     const int n = opts_.refresh_attempts;
-    std::string last;
+    Error last;
     for (int i = 1; i <= n; ++i) {
         if (i > 1 && opts_.refresh_wait.count() > 0) opts_.sleep(opts_.refresh_wait);
-        auto t = opts_.tokens->refresh();
+        auto t = opts_.tokens->refresh_token();
         if (t) {
             log::info("token refreshed", {{"api", opts_.api_name}, {"attempt", std::to_string(i)}});
             return std::move(*t);
         }
-        last = t.error();
+        last = std::move(t.error());
         log::warn("token refresh failed", {{"api", opts_.api_name},
                                            {"attempt", std::to_string(i) + "/" + std::to_string(n)},
-                                           {"error", last}});
+                                           {"error", last.message}});
     }
-    std::string cause = "token refresh failed after " + std::to_string(n) + " attempts: " + last;
+    std::string cause = "token refresh failed after " + std::to_string(n) + " attempts: " + last.message;
     log::error("outbound call abandoned: token refresh failed", {{"api", opts_.api_name},
                                                                  {"url", redact_url(endpoint)},
                                                                  {"error", cause}});
     raise_alert(endpoint, cause, n - 1);
-    return fail(kApiError, "API error: " + cause);
+    return fail(Error{kApiError, "API error: " + cause, last.kind});
 }
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
     std::optional<std::string> token;
     bool refreshed = false;  // at most one refresh per call: a fresh token that is refused is final
     if (opts_.tokens) {
-        auto t = opts_.tokens->current();
+        auto t = opts_.tokens->current_token();
         if (t) {
             token = std::move(*t);
         } else {
-            log::warn("no valid token; refreshing", {{"api", opts_.api_name}, {"error", t.error()}});
-            auto r = refresh_token(req.url);
+            log::warn("no valid token; refreshing", {{"api", opts_.api_name}, {"error", t.error().message}});
+            auto r = refresh_with_retries(req.url);
             if (!r) return std::unexpected(std::move(r.error()));
             token = std::move(*r);
             refreshed = true;
@@ -161,7 +161,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
         if (r && r->status == 401 && opts_.tokens && !refreshed) {
             refreshed = true;
             log::warn("HTTP 401: refreshing token", {{"api", opts_.api_name}, {"url", url}});
-            auto t = refresh_token(req.url);
+            auto t = refresh_with_retries(req.url);
             if (!t) return std::unexpected(std::move(t.error()));
             token = std::move(*t);
             r = exchange(req, &*token, attempt);
@@ -183,7 +183,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
                            {{"api", opts_.api_name}, {"url", url}, {"attempt", std::to_string(attempt)},
                             {"error", last_error}});
                 raise_alert(req.url, last_error, attempt - 1);
-                return fail(kApiError, "API error: " + last_error + " (not retriable)");
+                return fail(Error::permanent(kApiError, "API error: " + last_error + " (not retriable)"));
             }
         }
         log::warn("outbound call attempt failed", {{"api", opts_.api_name},
@@ -195,7 +195,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
     log::error("outbound call failed: retries exhausted",
                {{"api", opts_.api_name}, {"url", url}, {"attempts", std::to_string(n)}, {"error", last_error}});
     raise_alert(req.url, last_error, n - 1);
-    return fail(kApiError, "API error: retries exhausted after " + std::to_string(n) + " attempts: " + last_error);
+    return fail(Error::transient(kApiError,
+                                 "API error: retries exhausted after " + std::to_string(n) + " attempts: " + last_error));
 }
 
 Result<HttpResponse> HttpClient::post_json(std::string url, std::string body, milliseconds timeout) {

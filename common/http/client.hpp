@@ -12,13 +12,15 @@
 //     500/501/505+. A 500 is usually a deterministic server bug, and every OCMS API is a POST:
 //     repeating a POST the server may have half-applied is only worth it when the server said
 //     it did not take it (502/503/504) or asked us to come back (408/429);
-//   - HTTP 401 with a TokenProvider: refresh() (up to refresh_attempts times, refresh_wait
-//     apart), then the same attempt is repeated once with the new token; a second 401 is
-//     returned as the response. If every refresh fails: error log, one alert, error OCMS-9999;
+//   - HTTP 401 with a TokenProvider: refresh_token() (up to refresh_attempts times,
+//     refresh_wait apart), then the same attempt is repeated once with the new token; a second
+//     401 is returned as the response. If every refresh fails: error log, one alert, error
+//     OCMS-9999 of the last refresh failure's kind;
 //   - permanent transport failures (bad URL, certificate rejected, body too large): no retry,
-//     one alert, error OCMS-9999;
+//     one alert, error OCMS-9999, kind permanent;
 //   - all attempts failed: error log, exactly one alert (retry count = attempts - 1), error
-//     OCMS-9999 "API error: retries exhausted ..." with the last cause.
+//     OCMS-9999 "API error: retries exhausted ..." with the last cause, kind transient (the
+//     remote may answer later; this call's retries are spent).
 //   Retry-After is not read: 429/503 wait what the policy says.
 //
 // Threading: send() may be called from any number of threads at once. Each call takes its own
@@ -85,7 +87,7 @@ public:
 
 private:
     std::expected<HttpResponse, TransportError> exchange(const HttpRequest& req, const std::string* token, int attempt);
-    Result<std::string> refresh_token(const std::string& endpoint);
+    Result<std::string> refresh_with_retries(const std::string& endpoint);
     void raise_alert(const std::string& endpoint, const std::string& error, int retry_count);
     double jitter_draw();
     CurlEasy acquire();

@@ -1,6 +1,7 @@
 #include "http/token.hpp"
 
 #include "core/log.hpp"
+#include "http/client.hpp"
 #include "json/json.hpp"
 
 #include <algorithm>
@@ -8,25 +9,38 @@
 
 namespace ocms::http {
 
+namespace {
+// A provider written against the std::string interface says nothing about the kind: transient,
+// as the client treats every failed refresh (it tries again).
+Result<std::string> from_text(std::expected<std::string, std::string> t) {
+    if (!t) return fail(Error::transient(kApiError, std::move(t.error())));
+    return std::move(*t);
+}
+}  // namespace
+
+Result<std::string> TokenProvider::current_token() { return from_text(current()); }
+
+Result<std::string> TokenProvider::refresh_token() { return from_text(refresh()); }
+
 OAuthClientCredentials::OAuthClientCredentials(OAuthConfig cfg, SteadyClock now)
     : cfg_(std::move(cfg)), now_(now ? std::move(now) : SteadyClock([] { return std::chrono::steady_clock::now(); })) {
     ensure_curl_global_init();
 }
 
-std::expected<std::string, std::string> OAuthClientCredentials::current() {
+Result<std::string> OAuthClientCredentials::current_token() {
     std::lock_guard lock(mu_);
     if (token_ && (!expires_at_ || now_() < *expires_at_)) return *token_;
     return fetch_locked();
 }
 
-std::expected<std::string, std::string> OAuthClientCredentials::refresh() {
+Result<std::string> OAuthClientCredentials::refresh_token() {
     std::lock_guard lock(mu_);
     token_.reset();
     expires_at_.reset();
     return fetch_locked();
 }
 
-std::expected<std::string, std::string> OAuthClientCredentials::fetch_locked() {
+Result<std::string> OAuthClientCredentials::fetch_locked() {
     HttpRequest req;
     req.method = Method::post;
     req.url = cfg_.token_url;
@@ -37,17 +51,22 @@ std::expected<std::string, std::string> OAuthClientCredentials::fetch_locked() {
     if (!cfg_.scope.empty()) req.body += "&scope=" + form_escape(cfg_.scope);
 
     auto resp = perform_once(req, TransportLimits{.max_response_bytes = 1u << 20});
-    if (!resp) return std::unexpected("token endpoint unreachable: " + resp.error().message);
+    if (!resp) {
+        Error e = to_error(resp.error());
+        e.message = "token endpoint unreachable: " + e.message;
+        return fail(std::move(e));
+    }
     if (!resp->ok()) {
         // The body of an OAuth error is small JSON ({"error":"invalid_client"}); never the secret.
         std::string snippet = resp->body.substr(0, 200);
-        return std::unexpected("token endpoint answered HTTP " + std::to_string(resp->status) + ": " + snippet);
+        return fail(Error{kApiError, "token endpoint answered HTTP " + std::to_string(resp->status) + ": " + snippet,
+                          retriable_status(resp->status) ? FaultKind::transient : FaultKind::permanent});
     }
     auto doc = json::parse(resp->body);
-    if (!doc) return std::unexpected("token endpoint answer is not JSON: " + doc.error());
-    if (!doc->IsObject()) return std::unexpected("token endpoint answer is not a JSON object");
+    if (!doc) return fail(Error::permanent(kApiError, "token endpoint answer is not JSON: " + doc.error()));
+    if (!doc->IsObject()) return fail(Error::permanent(kApiError, "token endpoint answer is not a JSON object"));
     auto token = json::get_string(*doc, "access_token");
-    if (!token || token->empty()) return std::unexpected("token endpoint answer has no access_token");
+    if (!token || token->empty()) return fail(Error::permanent(kApiError, "token endpoint answer has no access_token"));
 
     token_ = std::string(*token);
     expires_at_.reset();

@@ -1,7 +1,9 @@
 #pragma once
-// Bearer tokens for outbound calls (spec 002 section 4.1). The client asks current() before a
-// call and refresh() after an HTTP 401; it retries refresh() itself (3 times by default), so a
-// provider makes one attempt per call and reports why it failed.
+// Bearer tokens for outbound calls (spec 002 section 4.1). The client asks current_token()
+// before a call and refresh_token() after an HTTP 401; it retries refresh_token() itself (3 times
+// by default), so a provider makes one attempt per call and reports why it failed (an Error,
+// code OCMS-9999, its kind saying whether the token endpoint may answer better later).
+#include "core/error.hpp"
 #include "http/message.hpp"
 #include "http/transport.hpp"
 
@@ -19,8 +21,16 @@ class TokenProvider {
 public:
     virtual ~TokenProvider() = default;
     // A token believed valid (may fetch one if none is cached or it has expired).
-    virtual std::expected<std::string, std::string> current() = 0;
+    virtual Result<std::string> current_token();
     // Drop the cached token and fetch a new one (the server said 401).
+    virtual Result<std::string> refresh_token();
+
+    // transitional (issue 15): the std::string-error interface. Providers still written against
+    // it (tests/unit/jobs/revival_client_test.cpp FixedToken) override only these two, and the
+    // defaults of current_token()/refresh_token() adapt them: the same text as the message, code
+    // OCMS-9999, kind transient (the client retries a failed refresh whatever the cause). When
+    // those providers move, these two go and the pair above becomes pure virtual.
+    virtual std::expected<std::string, std::string> current() = 0;
     virtual std::expected<std::string, std::string> refresh() = 0;
 };
 
@@ -45,11 +55,17 @@ class OAuthClientCredentials final : public TokenProvider {
 public:
     using SteadyClock = std::function<std::chrono::steady_clock::time_point()>;
     explicit OAuthClientCredentials(OAuthConfig cfg, SteadyClock now = {});
-    std::expected<std::string, std::string> current() override;
-    std::expected<std::string, std::string> refresh() override;
+    // Errors: the endpoint unreachable (the transport's kind), an HTTP error status (transient
+    // for 408, 429, 502, 503, 504 as retriable_status says, else permanent: invalid_client will
+    // not change by asking again), an answer without a token (permanent).
+    Result<std::string> current_token() override;
+    Result<std::string> refresh_token() override;
+    // transitional (issue 15): the same, the Error's message as the text.
+    std::expected<std::string, std::string> current() override { return message_only(current_token()); }
+    std::expected<std::string, std::string> refresh() override { return message_only(refresh_token()); }
 
 private:
-    std::expected<std::string, std::string> fetch_locked();
+    Result<std::string> fetch_locked();
 
     const OAuthConfig cfg_;
     const SteadyClock now_;

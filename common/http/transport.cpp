@@ -47,6 +47,8 @@ FaultKind classify(CURLcode code) {
     }
 }
 
+Error to_error(const TransportError& e) { return Error{kApiError, e.message, e.kind}; }
+
 namespace {
 
 struct Sink {

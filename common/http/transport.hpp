@@ -56,11 +56,17 @@ private:
 // response too large, out of memory -> retrying cannot help.
 FaultKind classify(CURLcode code);
 
+// The boundary type of one exchange (it keeps the CURLcode); above transport.hpp failures are
+// Errors, made by to_error.
 struct TransportError {
     CURLcode code = CURLE_OK;
     FaultKind kind = FaultKind::transient;
     std::string message;  // "Couldn't connect to server: Failed to connect to 127.0.0.1 port 9..."
 };
+
+// The one translation of a TransportError into the system's Error (STYLE.md 5): the message as
+// it is, the kind classify() gave it, code OCMS-9999 (an outbound call failed: kApiError).
+Error to_error(const TransportError& e);
 
 struct TransportLimits {
     std::size_t max_response_bytes = 16u << 20;  // a larger body aborts the exchange (permanent)

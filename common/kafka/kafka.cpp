@@ -69,15 +69,17 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
 // The one way a producer or a consumer handle is made: settings base, then the principal's
 // (OCMS_KAFKA_CONFIG), then extra, a later one winning; librdkafka's log through on_log; delivery
 // reports to on_delivered when given (the producer's). The caller owns the handle it returns.
-std::expected<rd_kafka_t*, std::string> new_client(rd_kafka_type_t type, const ConfigMap& base, const ConfigMap& extra,
-                                                   void (*on_delivered)(rd_kafka_t*, const rd_kafka_message_t*, void*)) {
+// Every failure is a bad setting (or a handle librdkafka will not make from them): an invalid
+// argument, fatal for the process.
+Result<rd_kafka_t*> new_client(rd_kafka_type_t type, const ConfigMap& base, const ConfigMap& extra,
+                               void (*on_delivered)(rd_kafka_t*, const rd_kafka_message_t*, void*)) {
     ConfPtr conf(rd_kafka_conf_new());
-    if (auto e = apply(conf.get(), base, extra)) return std::unexpected(*e);
+    if (auto e = apply(conf.get(), base, extra)) return fail(to_error(RD_KAFKA_RESP_ERR__INVALID_ARG, std::move(*e)));
     if (on_delivered) rd_kafka_conf_set_dr_msg_cb(conf.get(), on_delivered);
     rd_kafka_conf_set_log_cb(conf.get(), &on_log);
     char err[512];
     rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err, sizeof err);
-    if (!rk) return std::unexpected(std::string(err));
+    if (!rk) return fail(to_error(RD_KAFKA_RESP_ERR__INVALID_ARG, std::string(err)));
     conf.release();  // owned by rk now
     return rk;
 }
@@ -130,8 +132,12 @@ FaultKind classify(rd_kafka_resp_err_t err) {
     }
 }
 
-std::expected<std::unique_ptr<Producer>, std::string> Producer::create(const std::string& brokers,
-                                                                       const ConfigMap& extra) {
+Error to_error(rd_kafka_resp_err_t err, std::string message) {
+    if (message.empty()) message = rd_kafka_err2str(err);
+    return Error{codes::kInternal, std::move(message), classify(err)};
+}
+
+Result<std::unique_ptr<Producer>> Producer::make(const std::string& brokers, const ConfigMap& extra) {
     ConfigMap base{{"bootstrap.servers", brokers},
                    {"enable.idempotence", "true"},
                    {"acks", "all"},
@@ -141,8 +147,13 @@ std::expected<std::unique_ptr<Producer>, std::string> Producer::create(const std
                    {"message.timeout.ms", "5000"},
                    {"compression.type", "lz4"}};
     auto rk = new_client(RD_KAFKA_PRODUCER, base, extra, &on_delivery);
-    if (!rk) return std::unexpected(rk.error());
+    if (!rk) return fail(std::move(rk.error()));
     return std::unique_ptr<Producer>(new Producer(*rk));
+}
+
+std::expected<std::unique_ptr<Producer>, std::string> Producer::create(const std::string& brokers,
+                                                                       const ConfigMap& extra) {
+    return message_only(make(brokers, extra));
 }
 
 Producer::~Producer() {
@@ -232,9 +243,8 @@ std::vector<Header> Message::headers() const {
 
 std::int64_t Message::timestamp_ms() const { return rd_kafka_message_timestamp(m_.get(), nullptr); }
 
-std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(const std::string& brokers,
-                                                                       const std::string& group_id,
-                                                                       const ConfigMap& extra) {
+Result<std::unique_ptr<Consumer>> Consumer::make(const std::string& brokers, const std::string& group_id,
+                                                 const ConfigMap& extra) {
     ConfigMap base{{"bootstrap.servers", brokers},
                    {"enable.auto.commit", "false"},
                    {"enable.auto.offset.store", "false"},
@@ -249,9 +259,15 @@ std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(const std
     if (!group_id.empty()) base.emplace_back("group.id", group_id);
     else base.emplace_back("group.id", "ocms-unused-assign-only");
     auto rk = new_client(RD_KAFKA_CONSUMER, base, extra, nullptr);
-    if (!rk) return std::unexpected(rk.error());
+    if (!rk) return fail(std::move(rk.error()));
     rd_kafka_poll_set_consumer(*rk);
     return std::unique_ptr<Consumer>(new Consumer(*rk));
+}
+
+std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(const std::string& brokers,
+                                                                       const std::string& group_id,
+                                                                       const ConfigMap& extra) {
+    return message_only(make(brokers, group_id, extra));
 }
 
 Consumer::~Consumer() {

@@ -64,8 +64,20 @@ using DeliveryCallback = std::function<void(const DeliveryReport&)>;
 // The one translation of librdkafka errors into retry decisions.
 FaultKind classify(rd_kafka_resp_err_t err);
 
+// The one translation of a librdkafka error into the system's Error (STYLE.md 5): kind from
+// classify(err), code OCMS-5000, message the given text (what failed, in the caller's words) or,
+// when it is empty, librdkafka's own description of err.
+Error to_error(rd_kafka_resp_err_t err, std::string message = {});
+
 class Producer {
 public:
+    // A producer with this process's settings (client_config_from_env) and extra. A setting
+    // librdkafka refuses, an unreadable OCMS_KAFKA_CONFIG or a handle it cannot make is a fatal
+    // Error (classify(RD_KAFKA_RESP_ERR__INVALID_ARG)): the process cannot publish; the message
+    // is librdkafka's ("linger.ms: Configuration property ... value ...").
+    static Result<std::unique_ptr<Producer>> make(const std::string& brokers, const ConfigMap& extra = {});
+    // transitional (issue 15): callers in producers/ move next (make() gives the same text in
+    // .error().message).
     static std::expected<std::unique_ptr<Producer>, std::string> create(const std::string& brokers,
                                                                          const ConfigMap& extra = {});
     ~Producer();
@@ -124,7 +136,11 @@ struct TopicPartition {
 
 class Consumer {
 public:
-    // group_id empty: assign mode (no group membership).
+    // group_id empty: assign mode (no group membership). Errors as Producer::make's.
+    static Result<std::unique_ptr<Consumer>> make(const std::string& brokers, const std::string& group_id,
+                                                  const ConfigMap& extra = {});
+    // transitional (issue 15): callers in producers/ and consumers/ move next (make() gives the
+    // same text in .error().message).
     static std::expected<std::unique_ptr<Consumer>, std::string> create(const std::string& brokers,
                                                                          const std::string& group_id,
                                                                          const ConfigMap& extra = {});

@@ -15,6 +15,8 @@ FaultKind classify_sqlstate(std::string_view s) {
     return FaultKind::permanent;                             // data, constraint, syntax, privilege
 }
 
+Error to_error(const PgError& e, AppCode code) { return Error{code, e.message, e.kind}; }
+
 long long Result::get_int(int row, int col) const {
     auto v = get(row, col);
     long long n = 0;

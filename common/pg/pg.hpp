@@ -2,7 +2,8 @@
 // RAII over libpq (STYLE.md 8): PGconn and PGresult are owned here and nowhere else.
 // SQL only with parameters: exec() takes the text and a list of parameter values (text
 // format; std::nullopt is SQL NULL). Errors come back as PgError, classified once
-// (classify_sqlstate) into transient (retry) or permanent (dead-letter).
+// (classify_sqlstate) into transient (retry) or permanent (dead-letter). PgError is the boundary
+// type (it keeps the SQLSTATE); code above this layer returns Result<T> and converts with to_error.
 // A Connection is used by one thread at a time; Pool hands connections out.
 #include "core/error.hpp"
 
@@ -33,6 +34,12 @@ struct PgError {
 
 // One function that decides what a SQLSTATE means for retrying (STYLE.md 5).
 FaultKind classify_sqlstate(std::string_view sqlstate);
+
+// The one translation of a PgError into the system's Error (STYLE.md 5): the message as it is,
+// the PgError's kind (classify_sqlstate's answer for a server error, transient when the
+// connection is gone, or what the code that made the PgError said), code OCMS-5000 (a database
+// fault is never the caller's) unless the caller passes another.
+Error to_error(const PgError& e, AppCode code = codes::kInternal);
 
 class Result {
 public:

@@ -98,7 +98,7 @@ struct WorkbookFree {
 };
 using WorkbookPtr = std::unique_ptr<lxw_workbook, WorkbookFree>;
 
-// Removes the temp file on every path out of build_change_stage_xlsx.
+// Removes the temp file on every path out of render_change_stage_xlsx.
 class TempFile {
 public:
     explicit TempFile(std::string path) : path_(std::move(path)) {}
@@ -150,12 +150,23 @@ private:
     std::string error_;
 };
 
-std::expected<std::string, std::string> read_file(const std::string& path) {
+// A cell or a sheet libxlsxwriter refuses: the same input is refused again.
+std::unexpected<Error> refused(std::string message) {
+    return fail(Error::permanent(codes::kInternal, std::move(message)));
+}
+
+// libxlsxwriter could not make, write or read its files, or ran out of memory, and says no more:
+// the machine's trouble (disk, memory), which passes.
+std::unexpected<Error> io_trouble(std::string message) {
+    return fail(Error::transient(codes::kInternal, std::move(message)));
+}
+
+Result<std::string> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return std::unexpected("cannot read back " + path);
+    if (!in) return io_trouble("cannot read back " + path);
     std::ostringstream ss;
     ss << in.rdbuf();
-    if (in.bad()) return std::unexpected("error reading back " + path);
+    if (in.bad()) return io_trouble("error reading back " + path);
     return std::move(ss).str();
 }
 
@@ -167,22 +178,24 @@ std::string format_report_time(TimePoint t) {
     return s + " (SGT, UTC+08:00)";
 }
 
-std::expected<std::string, std::string> build_change_stage_xlsx(const ChangeStageReportMeta& meta,
-                                                                const std::vector<ChangeStageReportRow>& rows,
-                                                                const std::filesystem::path& tmp_dir) {
+Result<std::string> render_change_stage_xlsx(const ChangeStageReportMeta& meta,
+                                             const std::vector<ChangeStageReportRow>& rows,
+                                             const std::filesystem::path& tmp_dir) {
     if (rows.size() > kMaxRows)
-        return std::unexpected("report of " + std::to_string(rows.size()) + " rows is over one sheet's " +
-                               std::to_string(kMaxRows));
+        return refused("report of " + std::to_string(rows.size()) + " rows is over one sheet's " +
+                       std::to_string(kMaxRows));
     std::error_code ec;
     std::filesystem::path dir = tmp_dir.empty() ? std::filesystem::temp_directory_path(ec) : tmp_dir;
-    if (ec) return std::unexpected("no temp directory: " + ec.message());
+    if (ec) return fail(Error{codes::kInternal, "no temp directory: " + ec.message(), classify_errno(ec.value())});
 
     std::string path = (dir / "ocms-report-XXXXXX.xlsx").string();
     int fd = ::mkostemps(path.data(), 5, O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
-        return std::unexpected("cannot create a temp file in " + dir.string() + ": " +
-                               std::error_code(e, std::generic_category()).message());
+        return fail(Error{codes::kInternal,
+                          "cannot create a temp file in " + dir.string() + ": " +
+                              std::error_code(e, std::generic_category()).message(),
+                          classify_errno(e)});
     }
     ::close(fd);  // libxlsxwriter opens the path itself; the 0600 file keeps the name ours
     TempFile tmp{path};
@@ -193,13 +206,13 @@ std::expected<std::string, std::string> build_change_stage_xlsx(const ChangeStag
     options.tmpdir = scratch_dir.data();
     options.use_zip64 = LXW_FALSE;
     WorkbookPtr wb{workbook_new_opt(path.c_str(), &options)};
-    if (!wb) return std::unexpected("libxlsxwriter: cannot create a workbook");
+    if (!wb) return io_trouble("libxlsxwriter: cannot create a workbook");
 
     lxw_worksheet* ws = workbook_add_worksheet(wb.get(), std::string(kSheetName).c_str());
     lxw_format* title = workbook_add_format(wb.get());
     lxw_format* label = workbook_add_format(wb.get());
     lxw_format* header = workbook_add_format(wb.get());
-    if (!ws || !title || !label || !header) return std::unexpected("libxlsxwriter: out of memory");
+    if (!ws || !title || !label || !header) return io_trouble("libxlsxwriter: out of memory");
     format_set_bold(title);
     format_set_font_size(title, 14);
     format_set_bold(label);
@@ -243,13 +256,19 @@ std::expected<std::string, std::string> build_change_stage_xlsx(const ChangeStag
     static_assert(std::size(widths) == kTableColumns.size());
     for (std::size_t c = 0; c < kTableColumns.size(); ++c) w.column_width(int(c), widths[c]);
     w.autofilter(kTableHeaderRow, rows.empty() ? kTableHeaderRow : row - 1, int(kTableColumns.size()) - 1);
-    if (!w.ok()) return std::unexpected(w.error());
+    if (!w.ok()) return refused(w.error());
     worksheet_freeze_panes(ws, lxw_row_t(kFirstDataRow), 0);
 
     // workbook_close writes the file and frees the workbook, whatever it returns.
     lxw_error closed = workbook_close(wb.release());
-    if (closed != LXW_NO_ERROR) return std::unexpected("libxlsxwriter: writing " + path + ": " + lxw_text(closed));
+    if (closed != LXW_NO_ERROR) return io_trouble("libxlsxwriter: writing " + path + ": " + lxw_text(closed));
     return read_file(path);
+}
+
+std::expected<std::string, std::string> build_change_stage_xlsx(const ChangeStageReportMeta& meta,
+                                                                const std::vector<ChangeStageReportRow>& rows,
+                                                                const std::filesystem::path& tmp_dir) {
+    return message_only(render_change_stage_xlsx(meta, rows, tmp_dir));
 }
 
 }  // namespace ocms::reports

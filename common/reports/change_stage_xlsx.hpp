@@ -18,6 +18,7 @@
 // replaced by U+FFFD and XML-illegal control characters are dropped, so the file always opens.
 //
 // Thread-safe: no shared state; each call writes its own uniquely named temp file.
+#include "core/error.hpp"
 #include "core/time.hpp"
 
 #include <array>
@@ -70,7 +71,17 @@ std::string format_report_time(TimePoint t);
 
 // The .xlsx bytes. tmp_dir holds the one temp file libxlsxwriter writes (and its own scratch
 // files) and is emptied of them before returning, on success and on failure; empty: the
-// system temp directory. The error is text for the log.
+// system temp directory. Errors are OCMS-5000: permanent for more rows than a sheet holds or a
+// cell libxlsxwriter refuses; a temp file that cannot be made, written or read back is of the
+// kind classify_errno gives (transient when libxlsxwriter says no more than that it failed:
+// a full disk or no memory are the usual causes).
+Result<std::string> render_change_stage_xlsx(const ChangeStageReportMeta& meta,
+                                             const std::vector<ChangeStageReportRow>& rows,
+                                             const std::filesystem::path& tmp_dir = {});
+
+// transitional (issue 15): render_change_stage_xlsx with the error as text (the same text as
+// .error().message), until producers/edge/stage/change_stage_store.cpp and
+// tests/fuzz/edge_http.cpp move to it.
 std::expected<std::string, std::string> build_change_stage_xlsx(const ChangeStageReportMeta& meta,
                                                                 const std::vector<ChangeStageReportRow>& rows,
                                                                 const std::filesystem::path& tmp_dir = {});

@@ -26,10 +26,20 @@ bool all_of(std::string_view s, bool (*pred)(char)) {
 
 std::string errno_text(int e) { return std::error_code(e, std::generic_category()).message(); }
 
+// A failed file system call: its errno decides the kind (classify_errno).
+std::unexpected<Error> fs_error(int e, std::string message) {
+    return fail(Error{codes::kInternal, std::move(message), classify_errno(e)});
+}
+
+// Not a file system fault: the id, the size or the file is wrong, and stays wrong.
+std::unexpected<Error> refused(std::string message) {
+    return fail(Error::permanent(codes::kInternal, std::move(message)));
+}
+
 // "WHAT PATH: strerror" with errno read before anything else can change it.
-std::unexpected<std::string> sys_error(const char* what, const std::string& path) {
+std::unexpected<Error> sys_error(const char* what, const std::string& path) {
     int e = errno;
-    return std::unexpected(std::string(what) + " " + path + ": " + errno_text(e));
+    return fs_error(e, std::string(what) + " " + path + ": " + errno_text(e));
 }
 
 // Owns a file descriptor; closes it once.
@@ -146,17 +156,17 @@ std::string new_report_id(TimePoint now, std::string_view generated_by) {
 
 FsReportStore::FsReportStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
-std::expected<void, std::string> FsReportStore::put(const std::string& report_id, std::string_view bytes) {
-    if (!valid_report_id(report_id)) return std::unexpected("invalid report id");
+Result<void> FsReportStore::save(const std::string& report_id, std::string_view bytes) {
+    if (!valid_report_id(report_id)) return refused("invalid report id");
     if (bytes.size() > kMaxReportBytes)
-        return std::unexpected("report of " + std::to_string(bytes.size()) + " bytes is over the limit of " +
-                               std::to_string(kMaxReportBytes));
+        return refused("report of " + std::to_string(bytes.size()) + " bytes is over the limit of " +
+                       std::to_string(kMaxReportBytes));
     std::error_code ec;
     if (std::filesystem::create_directories(dir_, ec)) {
         std::filesystem::permissions(dir_, std::filesystem::perms(0750), ec);
         ec.clear();
     }
-    if (ec) return std::unexpected("cannot create the report directory " + dir_.string() + ": " + ec.message());
+    if (ec) return fs_error(ec.value(), "cannot create the report directory " + dir_.string() + ": " + ec.message());
 
     const std::string final_path = (dir_ / report_id).string();
     std::string tmp_path = (dir_ / (".tmp-" + report_id + "-XXXXXX")).string();
@@ -172,8 +182,8 @@ std::expected<void, std::string> FsReportStore::put(const std::string& report_id
     // link() is the atomic "create if absent": unlike rename() it never replaces an existing report.
     if (::link(tmp_path.c_str(), final_path.c_str()) != 0) {
         int e = errno;
-        if (e == EEXIST) return std::unexpected("report " + report_id + " already exists");
-        return std::unexpected("link " + final_path + ": " + errno_text(e));
+        if (e == EEXIST) return refused("report " + report_id + " already exists");
+        return fs_error(e, "link " + final_path + ": " + errno_text(e));
     }
     // Make the new name durable; a failure here leaves a complete report, so it is not an error.
     Fd dir_fd{::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
@@ -181,21 +191,21 @@ std::expected<void, std::string> FsReportStore::put(const std::string& report_id
     return {};
 }
 
-std::expected<std::optional<std::string>, std::string> FsReportStore::get(const std::string& report_id) const {
+Result<std::optional<std::string>> FsReportStore::load(const std::string& report_id) const {
     if (!valid_report_id(report_id)) return std::optional<std::string>{};
     const std::string path = (dir_ / report_id).string();
     Fd fd{::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)};
     if (fd.get() < 0) {
         int e = errno;
         if (e == ENOENT || e == ENOTDIR) return std::optional<std::string>{};
-        return std::unexpected("open " + path + ": " + errno_text(e));
+        return fs_error(e, "open " + path + ": " + errno_text(e));
     }
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return sys_error("fstat", path);
-    if (!S_ISREG(st.st_mode)) return std::unexpected(path + " is not a regular file");
+    if (!S_ISREG(st.st_mode)) return refused(path + " is not a regular file");
     if (std::size_t(st.st_size) > kMaxReportBytes)
-        return std::unexpected(path + " has " + std::to_string(st.st_size) + " bytes, over the limit of " +
-                               std::to_string(kMaxReportBytes));
+        return refused(path + " has " + std::to_string(st.st_size) + " bytes, over the limit of " +
+                       std::to_string(kMaxReportBytes));
     std::string out;
     out.reserve(std::size_t(st.st_size));
     char buf[64 * 1024];
@@ -206,7 +216,7 @@ std::expected<std::optional<std::string>, std::string> FsReportStore::get(const 
             return sys_error("read", path);
         }
         if (n == 0) break;
-        if (out.size() + std::size_t(n) > kMaxReportBytes) return std::unexpected(path + " grew over the limit");
+        if (out.size() + std::size_t(n) > kMaxReportBytes) return refused(path + " grew over the limit");
         out.append(buf, std::size_t(n));
     }
     return std::optional<std::string>{std::move(out)};

@@ -7,7 +7,8 @@
 //
 // The filesystem back-end is the default; a blob store (Azure Blob) can take over behind the
 // same interface. Implementations are thread-safe: a store holds no mutable state, and put's
-// "create, never replace" is atomic in the back-end itself (two puts of one id: one wins).
+// "create, never replace" is atomic in the back-end itself (two saves of one id: one wins).
+#include "core/error.hpp"
 #include "core/time.hpp"
 
 #include <cstddef>
@@ -19,7 +20,7 @@
 
 namespace ocms::reports {
 
-// Reports are small (a few hundred rows); anything bigger is refused by put and by get.
+// Reports are small (a few hundred rows); anything bigger is refused by save and by load.
 inline constexpr std::size_t kMaxReportBytes = 20u * 1024 * 1024;
 // "ChangeStageReport_" yyyyMMdd "_" HHmmss "_" user{1,20} "_" random{6} ".xlsx"
 inline constexpr std::string_view kReportIdPrefix = "ChangeStageReport_";
@@ -29,14 +30,27 @@ inline constexpr std::size_t kReportRandomLen = 6;
 inline constexpr std::size_t kReportIdMax = kReportIdPrefix.size() + 8 + 1 + 6 + 1 + kReportUserMax + 1 +
                                             kReportRandomLen + kReportIdSuffix.size();  // 66
 
+// Errors are OCMS-5000 (a report is stored or read for the caller, never by it): permanent for
+// an invalid id, an id that exists, too many bytes or a file that is not a report; the kind
+// classify_errno gives for a failed file system call (a full disk is transient, a refused
+// permission permanent).
 class ReportStore {
 public:
     virtual ~ReportStore() = default;
     // Stores bytes under report_id. Refuses an invalid id, an id that already exists (reports are
-    // immutable) and more than kMaxReportBytes. The error is text for the log.
-    virtual std::expected<void, std::string> put(const std::string& report_id, std::string_view bytes) = 0;
+    // immutable) and more than kMaxReportBytes.
+    virtual Result<void> save(const std::string& report_id, std::string_view bytes) = 0;
     // The bytes of report_id; nullopt when there is no such report or the id is invalid.
-    virtual std::expected<std::optional<std::string>, std::string> get(const std::string& report_id) const = 0;
+    virtual Result<std::optional<std::string>> load(const std::string& report_id) const = 0;
+
+    // transitional (issue 15): save() and load() with the error as text (the same text as
+    // .error().message), until producers/edge/stage/change_stage_store.cpp moves to them.
+    std::expected<void, std::string> put(const std::string& report_id, std::string_view bytes) {
+        return message_only(save(report_id, bytes));
+    }
+    std::expected<std::optional<std::string>, std::string> get(const std::string& report_id) const {
+        return message_only(load(report_id));
+    }
 };
 
 // True only for the exact shape new_report_id makes.
@@ -50,16 +64,16 @@ std::string report_id_user_part(std::string_view generated_by);
 // sanitised user, 6 random [a-z0-9]. Always passes valid_report_id.
 std::string new_report_id(TimePoint now, std::string_view generated_by);
 
-// One file per report in dir (created on the first put, 0750). put writes a temp file in dir
-// (".tmp-...", never a valid id, so get cannot see it), fsyncs it and link()s it to its name:
-// link fails if the name exists, so a report is never overwritten, even by a concurrent put;
-// files are 0640. get opens with O_NOFOLLOW and reads only regular files.
+// One file per report in dir (created on the first save, 0750). save writes a temp file in dir
+// (".tmp-...", never a valid id, so load cannot see it), fsyncs it and link()s it to its name:
+// link fails if the name exists, so a report is never overwritten, even by a concurrent save;
+// files are 0640. load opens with O_NOFOLLOW and reads only regular files.
 class FsReportStore final : public ReportStore {
 public:
     explicit FsReportStore(std::filesystem::path dir);
 
-    std::expected<void, std::string> put(const std::string& report_id, std::string_view bytes) override;
-    std::expected<std::optional<std::string>, std::string> get(const std::string& report_id) const override;
+    Result<void> save(const std::string& report_id, std::string_view bytes) override;
+    Result<std::optional<std::string>> load(const std::string& report_id) const override;
 
     const std::filesystem::path& dir() const { return dir_; }
 

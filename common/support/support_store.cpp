@@ -12,9 +12,18 @@ namespace {
 // Times cross the wire as microseconds since the epoch (the form the database layer exchanges).
 #define OCMS_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 
+// transitional (issue 15): a refused argument in the functions that still return pg::PgError.
 pg::PgError bad_argument(std::string message) {
     return pg::PgError{"22023", std::move(message), FaultKind::permanent};
 }
+
+// A refused argument: the caller's fault, never retried.
+std::unexpected<Error> refused(std::string message) {
+    return fail(Error::client(codes::kBadRequest, std::move(message)));
+}
+
+// A statement that failed, in the one translation (transient or permanent from the SQLSTATE).
+std::unexpected<Error> db_error(const pg::PgError& e) { return fail(pg::to_error(e)); }
 
 using pg::text_array;
 
@@ -53,9 +62,15 @@ std::string from_hex_bytea(std::string_view v) {
 
 bool valid_status(const std::string& s) { return s == "OPEN" || s == "REDRIVEN" || s == "DISCARDED"; }
 
+// What is missing of a support action's who and why (nullopt: both there).
+std::optional<std::string> missing_who_why(const std::string& operator_name, const std::string& reason) {
+    if (operator_name.empty()) return "an operator name is required";
+    if (reason.empty()) return "a reason is required";
+    return std::nullopt;
+}
+
 std::expected<void, pg::PgError> require_who_why(const std::string& operator_name, const std::string& reason) {
-    if (operator_name.empty()) return std::unexpected(bad_argument("an operator name is required"));
-    if (reason.empty()) return std::unexpected(bad_argument("a reason is required"));
+    if (auto missing = missing_who_why(operator_name, reason)) return std::unexpected(bad_argument(std::move(*missing)));
     return {};
 }
 
@@ -237,14 +252,13 @@ std::expected<std::vector<DeadLetter>, pg::PgError> dead_letters(pg::Connection&
     return out;
 }
 
-std::expected<std::vector<DeadLetter>, pg::PgError> dead_letters_by_id(pg::Connection& db,
-                                                                       const std::vector<std::int64_t>& ids) {
+Result<std::vector<DeadLetter>> dead_letters_by_id(pg::Connection& db, const std::vector<std::int64_t>& ids) {
     std::vector<DeadLetter> out;
     if (ids.empty()) return out;
     auto r = db.exec(std::string("SELECT ") + kDeadLetterCols +
                          ", original FROM ocms_dead_letter WHERE dead_letter_id = ANY($1::bigint[]) ORDER BY dead_letter_id",
                      {int_array(ids)});
-    if (!r) return std::unexpected(r.error());
+    if (!r) return db_error(r.error());
     out.reserve(std::size_t(r->rows()));
     for (int i = 0; i < r->rows(); ++i) {
         auto d = dead_letter_row(*r, i);
@@ -276,8 +290,8 @@ std::expected<int, pg::PgError> resolve_dead_letters(pg::Connection& db, const s
     return r->rows();
 }
 
-std::expected<std::vector<std::optional<DeadLetterRef>>, pg::PgError> dead_letters_at(
-    pg::Connection& db, const std::vector<SourcePosition>& positions) {
+Result<std::vector<std::optional<DeadLetterRef>>> dead_letters_at(pg::Connection& db,
+                                                                  const std::vector<SourcePosition>& positions) {
     std::vector<std::optional<DeadLetterRef>> out(positions.size());
     constexpr std::size_t kChunk = 1000;
     for (std::size_t start = 0; start < positions.size(); start += kChunk) {
@@ -296,7 +310,7 @@ std::expected<std::vector<std::optional<DeadLetterRef>>, pg::PgError> dead_lette
             "WITH ORDINALITY AS p(t, pa, o, n) "
             "JOIN ocms_dead_letter d ON d.source_topic = p.t AND d.source_partition = p.pa AND d.source_offset = p.o",
             {text_array(topics), int_array(parts), int_array(offsets)});
-        if (!r) return std::unexpected(r.error());
+        if (!r) return db_error(r.error());
         for (int i = 0; i < r->rows(); ++i) {
             auto n = std::size_t(r->get_int(i, 0));  // 1-based within the chunk
             if (n >= 1 && start + n - 1 < stop) out[start + n - 1] = DeadLetterRef{r->get_int(i, 1), str(*r, i, 2)};
@@ -381,27 +395,26 @@ std::expected<bool, pg::PgError> discard_parked(pg::Connection& db, const std::s
 
 // ---- replay and redrive runs ----------------------------------------------------------------
 
-std::expected<std::int64_t, pg::PgError> start_run(pg::Connection& db, const std::string& kind,
-                                                   const std::string& operator_name, const std::string& reason,
-                                                   bool dry_run, const std::string& filter_json) {
-    if (kind != "replay" && kind != "redrive") return std::unexpected(bad_argument("a run is a replay or a redrive"));
-    if (auto ok = require_who_why(operator_name, reason); !ok) return std::unexpected(ok.error());
+Result<std::int64_t> start_run(pg::Connection& db, const std::string& kind, const std::string& operator_name,
+                               const std::string& reason, bool dry_run, const std::string& filter_json) {
+    if (kind != "replay" && kind != "redrive") return refused("a run is a replay or a redrive");
+    if (auto missing = missing_who_why(operator_name, reason)) return refused(std::move(*missing));
     auto r = db.exec("INSERT INTO ocms_replay_run (kind, operator, reason, dry_run, filter) "
                      "VALUES ($1, $2, $3, $4::boolean, $5::jsonb) RETURNING run_id",
                      {kind, operator_name, reason, dry_run ? "true" : "false", filter_json.empty() ? "{}" : filter_json});
-    if (!r) return std::unexpected(r.error());
+    if (!r) return db_error(r.error());
     return r->get_int(0, 0);
 }
 
-std::expected<void, pg::PgError> finish_run(pg::Connection& db, std::int64_t run_id, bool ok, const RunCounts& counts) {
+Result<void> finish_run(pg::Connection& db, std::int64_t run_id, bool ok, const RunCounts& counts) {
     auto r = db.exec("UPDATE ocms_replay_run SET status = $2, counts = $3::jsonb, finished_at = now() WHERE run_id = $1",
                      {std::to_string(run_id), ok ? "DONE" : "FAILED", to_json(counts)});
-    if (!r) return std::unexpected(r.error());
+    if (!r) return db_error(r.error());
     return {};
 }
 
-std::expected<std::vector<std::optional<std::string>>, pg::PgError> inbox_answers(
-    pg::Connection& db, const std::vector<std::string>& command_ids) {
+Result<std::vector<std::optional<std::string>>> inbox_answers(pg::Connection& db,
+                                                              const std::vector<std::string>& command_ids) {
     std::vector<std::optional<std::string>> out(command_ids.size());
     if (command_ids.empty()) return out;
     std::map<std::string, std::string> found;
@@ -411,7 +424,7 @@ std::expected<std::vector<std::optional<std::string>>, pg::PgError> inbox_answer
                                        command_ids.begin() + std::ptrdiff_t(std::min(command_ids.size(), start + kChunk)));
         auto r = db.exec("SELECT command_id, app_code FROM ocms_command_inbox WHERE command_id = ANY($1::text[])",
                          {text_array(chunk)});
-        if (!r) return std::unexpected(r.error());
+        if (!r) return db_error(r.error());
         for (int i = 0; i < r->rows(); ++i) found[str(*r, i, 0)] = str(*r, i, 1);
     }
     for (std::size_t i = 0; i < command_ids.size(); ++i) {
@@ -421,7 +434,7 @@ std::expected<std::vector<std::optional<std::string>>, pg::PgError> inbox_answer
     return out;
 }
 
-std::expected<std::vector<bool>, pg::PgError> in_inbox(pg::Connection& db, const std::vector<std::string>& command_ids) {
+Result<std::vector<bool>> in_inbox(pg::Connection& db, const std::vector<std::string>& command_ids) {
     auto answers = inbox_answers(db, command_ids);
     if (!answers) return std::unexpected(answers.error());
     std::vector<bool> out;

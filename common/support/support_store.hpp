@@ -4,6 +4,14 @@
 // redrive and support action. Shared by ocms-replay (the CLI) and the edge's /ops routes (the
 // console). Support never writes a notice: a retry asks the workers (retry_requested_at), which
 // apply the parked commands in order. SQL with parameters only. Not thread-safe per connection.
+//
+// Errors (issue 15): a failed statement is pg::to_error's Error (OCMS-5000, transient or
+// permanent as the SQLSTATE says); a refused argument (no operator, no reason, an unknown kind or
+// status) is OCMS-4000 of kind client. transitional (issue 15): the functions still returning
+// pg::PgError (history, dead_letters, resolve_dead_letters, parked, request_retry, discard_parked)
+// keep it until their callers (producers/edge/ops/ops_store.cpp, which logs the SQLSTATE, and
+// producers/replay/cli.cpp) move to Result; a refused argument there is SQLSTATE 22023.
+#include "core/error.hpp"
 #include "core/time.hpp"
 #include "pg/pg.hpp"
 
@@ -63,8 +71,7 @@ struct DeadLetter {
 // status "OPEN" (default), "REDRIVEN", "DISCARDED" or "" for all; newest first, at most limit.
 std::expected<std::vector<DeadLetter>, pg::PgError> dead_letters(pg::Connection& db, const std::string& status,
                                                                  int limit = 200);
-std::expected<std::vector<DeadLetter>, pg::PgError> dead_letters_by_id(pg::Connection& db,
-                                                                       const std::vector<std::int64_t>& ids);
+Result<std::vector<DeadLetter>> dead_letters_by_id(pg::Connection& db, const std::vector<std::int64_t>& ids);
 // Marks OPEN dead letters REDRIVEN by a run (or DISCARDED) and records one support action each
 // (redrive / discard), in one statement. Returns how many were OPEN (the others are left alone).
 std::expected<int, pg::PgError> resolve_dead_letters(pg::Connection& db, const std::vector<std::int64_t>& ids,
@@ -83,8 +90,8 @@ struct DeadLetterRef {
     std::int64_t id = 0;
     std::string status;
 };
-std::expected<std::vector<std::optional<DeadLetterRef>>, pg::PgError> dead_letters_at(
-    pg::Connection& db, const std::vector<SourcePosition>& positions);
+Result<std::vector<std::optional<DeadLetterRef>>> dead_letters_at(pg::Connection& db,
+                                                                  const std::vector<SourcePosition>& positions);
 
 // ---- parked notices -------------------------------------------------------------------------
 
@@ -119,15 +126,15 @@ struct RunCounts {
 };
 // filter_json: {"topic","partitions","fromOffset","toOffset","fromTime","toTime","noticeNos","outcomeCodes",
 // "deadLetterIds"} (the ones that apply). Returns the run id.
-std::expected<std::int64_t, pg::PgError> start_run(pg::Connection& db, const std::string& kind, const std::string& operator_name,
-                                                   const std::string& reason, bool dry_run, const std::string& filter_json);
-std::expected<void, pg::PgError> finish_run(pg::Connection& db, std::int64_t run_id, bool ok, const RunCounts& counts);
+Result<std::int64_t> start_run(pg::Connection& db, const std::string& kind, const std::string& operator_name,
+                               const std::string& reason, bool dry_run, const std::string& filter_json);
+Result<void> finish_run(pg::Connection& db, std::int64_t run_id, bool ok, const RunCounts& counts);
 
 // Whether the inbox holds each command id (a replay of it would be answered from the inbox).
-std::expected<std::vector<bool>, pg::PgError> in_inbox(pg::Connection& db, const std::vector<std::string>& command_ids);
+Result<std::vector<bool>> in_inbox(pg::Connection& db, const std::vector<std::string>& command_ids);
 // The same with the app code the inbox would answer (nullopt: not in the inbox), in the given order.
-std::expected<std::vector<std::optional<std::string>>, pg::PgError> inbox_answers(
-    pg::Connection& db, const std::vector<std::string>& command_ids);
+Result<std::vector<std::optional<std::string>>> inbox_answers(pg::Connection& db,
+                                                              const std::vector<std::string>& command_ids);
 
 // ---- JSON for the ops routes and ocms-replay --json -----------------------------------------
 std::string to_json(const NoticeHistory& h);

@@ -82,7 +82,7 @@ TEST(SmtpAlertSink, SendsTheSpecMailThroughTheRelay) {
                         .to = {"sysadmin@ocms.test", "support@ocms.test"},
                         .timeout = milliseconds{3'000}});
     auto sent = sink.send(sample());
-    ASSERT_TRUE(sent) << sent.error();
+    ASSERT_TRUE(sent) << sent.error().message;
     auto msgs = smtp.messages();
     ASSERT_EQ(msgs.size(), 1u);
     EXPECT_EQ(msgs[0].mail_from, "<ocms-alerts@ocms.test>");
@@ -129,6 +129,25 @@ TEST(SmtpAlertSink, ClientFailureEndsInOneMail) {
     ASSERT_EQ(msgs.size(), 1u);
     EXPECT_NE(msgs[0].data.find("Subject: [OCMS-ALERT] External API Connection Failed - CAS\r\n"), std::string::npos);
     EXPECT_NE(msgs[0].data.find("Retry Count: 3\r\n"), std::string::npos);
+}
+
+// Issue 15: send() says what failed and of which kind.
+TEST(SmtpAlertSink, SendErrorsSayTheirKind) {
+    SmtpAlertSink unreachable({.url = "smtp://127.0.0.1:" + std::to_string(test::closed_port()),
+                               .from = "a@b",
+                               .to = {"c@d"},
+                               .timeout = milliseconds{1'000}});
+    auto sent = unreachable.send(sample());
+    ASSERT_FALSE(sent);
+    EXPECT_EQ(sent.error().code, codes::kApiError);
+    EXPECT_EQ(sent.error().kind, FaultKind::transient);  // CURLE_COULDNT_CONNECT: the relay may come back
+    EXPECT_TRUE(sent.error().message.starts_with("Couldn't connect to server")) << sent.error().message;
+
+    auto unconfigured = SmtpAlertSink({}).send(sample());
+    ASSERT_FALSE(unconfigured);
+    EXPECT_EQ(unconfigured.error().code, codes::kInternal);
+    EXPECT_EQ(unconfigured.error().kind, FaultKind::permanent);
+    EXPECT_EQ(unconfigured.error().message, "SMTP alert sink: url, from and at least one recipient are required");
 }
 
 }  // namespace

@@ -462,5 +462,44 @@ TEST_F(Client, OneClientManyThreads) {
     EXPECT_TRUE(alerts->alerts().empty());
 }
 
+// Issue 15: the kind of the client's Error. Retries spent on a transient fault: transient (the
+// remote may answer later); a transport fault retrying cannot help: permanent; a refresh that
+// failed every time: the kind of the provider's last failure.
+TEST_F(Client, ErrorsSayTheirKind) {
+    HttpClient client(options());
+    auto exhausted = client.send(post(closed_url("/x")));
+    ASSERT_FALSE(exhausted);
+    EXPECT_EQ(exhausted.error().code, kApiError);
+    EXPECT_EQ(exhausted.error().kind, FaultKind::transient);
+    EXPECT_TRUE(exhausted.error().message.starts_with("API error: retries exhausted after 4 attempts: "))
+        << exhausted.error().message;
+
+    auto not_retriable = client.send(post("ftp://127.0.0.1:1/file"));
+    ASSERT_FALSE(not_retriable);
+    EXPECT_EQ(not_retriable.error().kind, FaultKind::permanent);
+
+    // A provider on the Result interface: its Error's kind and message reach the caller.
+    class Refused final : public TokenProvider {
+    public:
+        Result<std::string> current_token() override { return std::string("stale"); }
+        Result<std::string> refresh_token() override {
+            return fail(Error::permanent(kApiError, "token endpoint answered HTTP 401: invalid_client"));
+        }
+        // transitional (issue 15): still pure in TokenProvider; never called by the client.
+        std::expected<std::string, std::string> current() override { return message_only(current_token()); }
+        std::expected<std::string, std::string> refresh() override { return message_only(refresh_token()); }
+    };
+    LocalHttpServer server([](const Request&) { return Reply::with(401); });
+    auto o = options();
+    o.tokens = std::make_shared<Refused>();
+    HttpClient with_tokens(o);
+    auto refused = with_tokens.send(post(server.url("/x")));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, kApiError);
+    EXPECT_EQ(refused.error().kind, FaultKind::permanent);
+    EXPECT_EQ(refused.error().message,
+              "API error: token refresh failed after 3 attempts: token endpoint answered HTTP 401: invalid_client");
+}
+
 }  // namespace
 }  // namespace ocms::http

@@ -79,5 +79,18 @@ TEST(Transport, FormEscape) {
     EXPECT_EQ(form_escape("a b&c=d/+%"), "a%20b%26c%3Dd%2F%2B%25");
 }
 
+// Issue 15: the one conversion of a TransportError into the system's Error.
+TEST(Transport, TransportErrorToError) {
+    Error refused = to_error(TransportError{CURLE_COULDNT_CONNECT, classify(CURLE_COULDNT_CONNECT),
+                                            "Couldn't connect to server: Failed to connect to 127.0.0.1 port 9"});
+    EXPECT_EQ(refused.code, kApiError);
+    EXPECT_EQ(refused.kind, FaultKind::transient);
+    EXPECT_TRUE(refused.retriable());
+    EXPECT_EQ(refused.message, "Couldn't connect to server: Failed to connect to 127.0.0.1 port 9");
+    Error bad_url = to_error(TransportError{CURLE_URL_MALFORMAT, classify(CURLE_URL_MALFORMAT), "URL using bad/illegal format"});
+    EXPECT_EQ(bad_url.kind, FaultKind::permanent);
+    EXPECT_FALSE(bad_url.retriable());
+}
+
 }  // namespace
 }  // namespace ocms::http

@@ -31,8 +31,8 @@ TEST(OAuthClientCredentials, PostsFormAndReadsAccessToken) {
                               .client_id = "ocms client",
                               .client_secret = "a=b&c",
                               .scope = "cas.read"});
-    auto t = p.current();
-    ASSERT_TRUE(t) << t.error();
+    auto t = p.current_token();
+    ASSERT_TRUE(t) << t.error().message;
     EXPECT_EQ(*t, "abc.def");
     auto reqs = server.requests();
     ASSERT_EQ(reqs.size(), 1u);
@@ -50,14 +50,14 @@ TEST(OAuthClientCredentials, CachesUntilShortlyBeforeExpiry) {
     });
     FakeSteady clock;
     OAuthClientCredentials p({.token_url = server.url("/token"), .client_id = "c", .client_secret = "s"}, clock.clock());
-    EXPECT_EQ(p.current().value(), "t1");
-    EXPECT_EQ(p.current().value(), "t1");
+    EXPECT_EQ(p.current_token().value(), "t1");
+    EXPECT_EQ(p.current_token().value(), "t1");
     *clock.secs += 539;  // 600 s life, renewed 60 s early
-    EXPECT_EQ(p.current().value(), "t1");
+    EXPECT_EQ(p.current_token().value(), "t1");
     *clock.secs += 1;
-    EXPECT_EQ(p.current().value(), "t2");
-    EXPECT_EQ(p.refresh().value(), "t3");  // refresh always fetches
-    EXPECT_EQ(p.current().value(), "t3");
+    EXPECT_EQ(p.current_token().value(), "t2");
+    EXPECT_EQ(p.refresh_token().value(), "t3");  // refresh always fetches
+    EXPECT_EQ(p.current_token().value(), "t3");
     EXPECT_EQ(server.count("/token"), 3u);
 }
 
@@ -66,41 +66,41 @@ TEST(OAuthClientCredentials, WithoutExpiresInValidUntilRefresh) {
     LocalHttpServer server([&](const Request&) { return Reply::ok(R"({"access_token":"t)" + std::to_string(++n) + R"("})"); });
     FakeSteady clock;
     OAuthClientCredentials p({.token_url = server.url("/token")}, clock.clock());
-    EXPECT_EQ(p.current().value(), "t1");
+    EXPECT_EQ(p.current_token().value(), "t1");
     *clock.secs += 1'000'000;
-    EXPECT_EQ(p.current().value(), "t1");
-    EXPECT_EQ(p.refresh().value(), "t2");
+    EXPECT_EQ(p.current_token().value(), "t1");
+    EXPECT_EQ(p.refresh_token().value(), "t2");
 }
 
 TEST(OAuthClientCredentials, ErrorsAreReported) {
     {
         LocalHttpServer server([](const Request&) { return Reply::with(401, R"({"error":"invalid_client"})"); });
         OAuthClientCredentials p({.token_url = server.url("/token")});
-        auto t = p.refresh();
+        auto t = p.refresh_token();
         ASSERT_FALSE(t);
-        EXPECT_NE(t.error().find("HTTP 401"), std::string::npos) << t.error();
-        EXPECT_NE(t.error().find("invalid_client"), std::string::npos) << t.error();
+        EXPECT_NE(t.error().message.find("HTTP 401"), std::string::npos) << t.error().message;
+        EXPECT_NE(t.error().message.find("invalid_client"), std::string::npos) << t.error().message;
     }
     {
         LocalHttpServer server([](const Request&) { return Reply::ok("not json"); });
         OAuthClientCredentials p({.token_url = server.url("/token")});
-        auto t = p.current();
+        auto t = p.current_token();
         ASSERT_FALSE(t);
-        EXPECT_NE(t.error().find("not JSON"), std::string::npos) << t.error();
+        EXPECT_NE(t.error().message.find("not JSON"), std::string::npos) << t.error().message;
     }
     {
         LocalHttpServer server([](const Request&) { return Reply::ok(R"({"token_type":"Bearer"})"); });
         OAuthClientCredentials p({.token_url = server.url("/token")});
-        auto t = p.current();
+        auto t = p.current_token();
         ASSERT_FALSE(t);
-        EXPECT_NE(t.error().find("no access_token"), std::string::npos) << t.error();
+        EXPECT_NE(t.error().message.find("no access_token"), std::string::npos) << t.error().message;
     }
     {
         OAuthClientCredentials p(
             {.token_url = "http://127.0.0.1:" + std::to_string(test::closed_port()) + "/token", .timeout = milliseconds{500}});
-        auto t = p.current();
+        auto t = p.current_token();
         ASSERT_FALSE(t);
-        EXPECT_NE(t.error().find("unreachable"), std::string::npos) << t.error();
+        EXPECT_NE(t.error().message.find("unreachable"), std::string::npos) << t.error().message;
     }
 }
 
@@ -114,11 +114,80 @@ TEST(OAuthClientCredentials, ConcurrentCallersShareOneFetch) {
     std::vector<std::thread> threads;
     for (int i = 0; i < 8; ++i)
         threads.emplace_back([&] {
-            if (p.current().value_or("") == "shared") ++good;
+            if (p.current_token().value_or("") == "shared") ++good;
         });
     for (auto& t : threads) t.join();
     EXPECT_EQ(good, 8);
     EXPECT_EQ(server.count("/token"), 1u);
+}
+
+// Issue 15: a token failure is an Error with code OCMS-9999 and the kind the client can act on.
+TEST(OAuthClientCredentials, ErrorsSayTheirKind) {
+    {
+        LocalHttpServer server([](const Request&) { return Reply::with(401, R"({"error":"invalid_client"})"); });
+        OAuthClientCredentials p({.token_url = server.url("/token")});
+        auto t = p.refresh_token();
+        ASSERT_FALSE(t);
+        EXPECT_EQ(t.error().code, codes::kApiError);
+        EXPECT_EQ(t.error().kind, FaultKind::permanent);  // bad credentials stay bad
+    }
+    {
+        LocalHttpServer server([](const Request&) { return Reply::with(503); });
+        OAuthClientCredentials p({.token_url = server.url("/token")});
+        auto t = p.current_token();
+        ASSERT_FALSE(t);
+        EXPECT_EQ(t.error().kind, FaultKind::transient) << t.error().message;  // come back later
+    }
+    {
+        LocalHttpServer server([](const Request&) { return Reply::ok("not json"); });
+        OAuthClientCredentials p({.token_url = server.url("/token")});
+        auto t = p.current_token();
+        ASSERT_FALSE(t);
+        EXPECT_EQ(t.error().kind, FaultKind::permanent);
+    }
+    {
+        OAuthClientCredentials p(
+            {.token_url = "http://127.0.0.1:" + std::to_string(test::closed_port()) + "/token", .timeout = milliseconds{500}});
+        auto t = p.current_token();
+        ASSERT_FALSE(t);
+        EXPECT_EQ(t.error().code, codes::kApiError);
+        EXPECT_EQ(t.error().kind, FaultKind::transient);  // connection refused: classify(CURLE_COULDNT_CONNECT)
+        EXPECT_TRUE(t.error().message.starts_with("token endpoint unreachable: ")) << t.error().message;
+    }
+}
+
+// transitional (issue 15): current()/refresh() still answer, with the Error's message as the text.
+TEST(OAuthClientCredentials, TransitionalStringInterfaceKeepsTheText) {
+    std::atomic<int> n{0};
+    LocalHttpServer server([&](const Request&) {
+        if (++n == 1) return Reply::ok(R"({"access_token":"t1"})");
+        return Reply::with(401, R"({"error":"invalid_client"})");
+    });
+    OAuthClientCredentials p({.token_url = server.url("/token")});
+    EXPECT_EQ(p.current().value(), "t1");
+    auto old = p.refresh();
+    ASSERT_FALSE(old);
+    auto now = p.refresh_token();
+    ASSERT_FALSE(now);
+    EXPECT_EQ(old.error(), now.error().message);
+    EXPECT_EQ(old.error(), R"(token endpoint answered HTTP 401: {"error":"invalid_client"})");
+}
+
+// A provider still written against the std::string interface is adapted: same text, OCMS-9999,
+// transient (the client retries a refresh whatever failed).
+TEST(TokenProvider, StringProviderIsAdapted) {
+    class Old final : public TokenProvider {
+    public:
+        std::expected<std::string, std::string> current() override { return std::string("tok"); }
+        std::expected<std::string, std::string> refresh() override { return std::unexpected(std::string("no luck")); }
+    } old;
+    TokenProvider& p = old;
+    EXPECT_EQ(p.current_token().value(), "tok");
+    auto r = p.refresh_token();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "no luck");
+    EXPECT_EQ(r.error().code, codes::kApiError);
+    EXPECT_EQ(r.error().kind, FaultKind::transient);
 }
 
 }  // namespace

@@ -139,8 +139,8 @@ std::vector<ChangeStageReportRow> sample_rows() {
 }  // namespace
 
 TEST(ChangeStageXlsx, OpenpyxlReadsTheLayout) {
-    auto bytes = build_change_stage_xlsx(meta(), sample_rows());
-    ASSERT_TRUE(bytes.has_value()) << bytes.error();
+    auto bytes = render_change_stage_xlsx(meta(), sample_rows());
+    ASSERT_TRUE(bytes.has_value()) << bytes.error().message;
     ASSERT_TRUE(bytes->starts_with("PK"));  // a zip container
     auto s = read_with_openpyxl(*bytes);
     ASSERT_TRUE(s);
@@ -188,8 +188,8 @@ TEST(ChangeStageXlsx, OpenpyxlReadsTheLayout) {
 }
 
 TEST(ChangeStageXlsx, FormulaLikeValuesStayLiteralStrings) {
-    auto bytes = build_change_stage_xlsx(meta(), sample_rows());
-    ASSERT_TRUE(bytes.has_value()) << bytes.error();
+    auto bytes = render_change_stage_xlsx(meta(), sample_rows());
+    ASSERT_TRUE(bytes.has_value()) << bytes.error().message;
     auto s = read_with_openpyxl(*bytes);
     ASSERT_TRUE(s);
     EXPECT_EQ(s->formula_elements, 0);
@@ -203,9 +203,9 @@ TEST(ChangeStageXlsx, FormulaLikeValuesStayLiteralStrings) {
     EXPECT_EQ(s->text(n5, 7), "@cmd|' /C calc'!A0");
     EXPECT_EQ(s->types[n5][7], "s");
     // even a notice number that looks like a formula or a number
-    auto b2 = build_change_stage_xlsx(meta(), {{"=HYPERLINK(\"http://x\")", "", "", "FAILED", "", "", "", ""},
+    auto b2 = render_change_stage_xlsx(meta(), {{"=HYPERLINK(\"http://x\")", "", "", "FAILED", "", "", "", ""},
                                                {"0012345", "", "", "FAILED", "", "", "", ""}});
-    ASSERT_TRUE(b2.has_value()) << b2.error();
+    ASSERT_TRUE(b2.has_value()) << b2.error().message;
     auto s2 = read_with_openpyxl(*b2);
     ASSERT_TRUE(s2);
     EXPECT_EQ(s2->formula_elements, 0);
@@ -215,8 +215,8 @@ TEST(ChangeStageXlsx, FormulaLikeValuesStayLiteralStrings) {
 }
 
 TEST(ChangeStageXlsx, NoRowsStillMakesAReport) {
-    auto bytes = build_change_stage_xlsx(meta(), {});
-    ASSERT_TRUE(bytes.has_value()) << bytes.error();
+    auto bytes = render_change_stage_xlsx(meta(), {});
+    ASSERT_TRUE(bytes.has_value()) << bytes.error().message;
     auto s = read_with_openpyxl(*bytes);
     ASSERT_TRUE(s);
     EXPECT_EQ(s->cells.size(), std::size_t(kFirstDataRow));
@@ -230,8 +230,8 @@ TEST(ChangeStageXlsx, BadUtf8AndControlCharactersStillOpen) {
          std::string("ctl \x01\x02\x1b end\0nul", 15)},
         {"N-002", "", "", "SOMETHING_ELSE", "", std::string(40000, 'y'), "", ""},
     };
-    auto bytes = build_change_stage_xlsx(meta(), rows);
-    ASSERT_TRUE(bytes.has_value()) << bytes.error();
+    auto bytes = render_change_stage_xlsx(meta(), rows);
+    ASSERT_TRUE(bytes.has_value()) << bytes.error().message;
     auto s = read_with_openpyxl(*bytes);
     ASSERT_TRUE(s);
     EXPECT_EQ(s->text(kFirstDataRow, 5), "bad \xEF\xBF\xBD\xEF\xBF\xBD utf8 \xEF\xBF\xBD");
@@ -244,19 +244,36 @@ TEST(ChangeStageXlsx, BadUtf8AndControlCharactersStillOpen) {
 
 TEST(ChangeStageXlsx, TempFilesAreRemoved) {
     TempDir dir;
-    auto bytes = build_change_stage_xlsx(meta(), sample_rows(), dir.path());
-    ASSERT_TRUE(bytes.has_value()) << bytes.error();
+    auto bytes = render_change_stage_xlsx(meta(), sample_rows(), dir.path());
+    ASSERT_TRUE(bytes.has_value()) << bytes.error().message;
     EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
 TEST(ChangeStageXlsx, UnwritableTempDirIsAnErrorNotACrash) {
     TempDir dir;
-    auto r = build_change_stage_xlsx(meta(), sample_rows(), dir.path() / "missing");
+    auto r = render_change_stage_xlsx(meta(), sample_rows(), dir.path() / "missing");
     ASSERT_FALSE(r.has_value());
-    EXPECT_FALSE(r.error().empty());
+    EXPECT_FALSE(r.error().message.empty());
     EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
 TEST(ChangeStageXlsx, ReportTimeIsSingaporeLocal) {
     EXPECT_EQ(format_report_time(*parse_iso("2025-12-19T16:00:00Z")), "2025-12-20 00:00:00 (SGT, UTC+08:00)");
+}
+
+// Issue 15: a temp directory that does not exist is the file system's permanent refusal (ENOENT),
+// and the transitional build_change_stage_xlsx gives the same text.
+TEST(ChangeStageXlsx, ErrorsSayCodeAndKind) {
+    TempDir dir;
+    auto r = render_change_stage_xlsx(meta(), sample_rows(), dir.path() / "missing");
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, codes::kInternal);
+    EXPECT_EQ(r.error().kind, FaultKind::permanent) << r.error().message;
+    EXPECT_NE(r.error().message.find("cannot create a temp file in"), std::string::npos) << r.error().message;
+    auto old = build_change_stage_xlsx(meta(), sample_rows(), dir.path() / "missing");
+    ASSERT_FALSE(old.has_value());
+    EXPECT_EQ(old.error(), r.error().message);
+    auto built = build_change_stage_xlsx(meta(), sample_rows(), dir.path());
+    ASSERT_TRUE(built.has_value()) << built.error();
+    EXPECT_TRUE(built->starts_with("PK"));  // a zip, as render's
 }

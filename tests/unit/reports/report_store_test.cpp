@@ -141,9 +141,9 @@ TEST(FsReportStore, PutThenGetRoundTrip) {
     TempDir tmp;
     FsReportStore store{tmp.path() / "reports"};  // created on the first put
     std::string bytes("PK\x03\x04 binary \0 bytes \xff", 22);
-    ASSERT_TRUE(store.put(kId, bytes).has_value());
-    auto got = store.get(kId);
-    ASSERT_TRUE(got.has_value()) << got.error();
+    ASSERT_TRUE(store.save(kId, bytes).has_value());
+    auto got = store.load(kId);
+    ASSERT_TRUE(got.has_value()) << got.error().message;
     ASSERT_TRUE(got->has_value());
     EXPECT_EQ(**got, bytes);
 
@@ -158,8 +158,8 @@ TEST(FsReportStore, PutThenGetRoundTrip) {
 TEST(FsReportStore, EmptyReportRoundTrips) {
     TempDir tmp;
     FsReportStore store{tmp.path()};
-    ASSERT_TRUE(store.put(kId, "").has_value());
-    auto got = store.get(kId);
+    ASSERT_TRUE(store.save(kId, "").has_value());
+    auto got = store.load(kId);
     ASSERT_TRUE(got.has_value() && got->has_value());
     EXPECT_EQ(**got, "");
 }
@@ -167,14 +167,14 @@ TEST(FsReportStore, EmptyReportRoundTrips) {
 TEST(FsReportStore, GetOfUnknownOrInvalidIdIsNullopt) {
     TempDir tmp;
     FsReportStore store{tmp.path()};
-    auto unknown = store.get(kId);
-    ASSERT_TRUE(unknown.has_value()) << unknown.error();
+    auto unknown = store.load(kId);
+    ASSERT_TRUE(unknown.has_value()) << unknown.error().message;
     EXPECT_FALSE(unknown->has_value());
 
     // the directory does not exist yet either
     FsReportStore missing{tmp.path() / "nowhere"};
-    auto none = missing.get(kId);
-    ASSERT_TRUE(none.has_value()) << none.error();
+    auto none = missing.load(kId);
+    ASSERT_TRUE(none.has_value()) << none.error().message;
     EXPECT_FALSE(none->has_value());
 
     // a file next to the store exists, but an id that climbs out never reaches it
@@ -182,7 +182,7 @@ TEST(FsReportStore, GetOfUnknownOrInvalidIdIsNullopt) {
     fs::create_directories(tmp.path() / "store");
     FsReportStore inner{tmp.path() / "store"};
     for (std::string id : {"../secret.txt", "/etc/passwd", "..", ""}) {
-        auto r = inner.get(id);
+        auto r = inner.load(id);
         ASSERT_TRUE(r.has_value()) << id;
         EXPECT_FALSE(r->has_value()) << id;
     }
@@ -195,7 +195,7 @@ TEST(FsReportStore, PutOfInvalidIdIsRefusedAndWritesNothing) {
     for (std::string id : {"../escape.xlsx", "../ChangeStageReport_20251220_093015_USER01_ab12cd.xlsx",
                            "/tmp/ocms-escape.xlsx", "sub/ChangeStageReport_20251220_093015_USER01_ab12cd.xlsx",
                            "", "..", "ChangeStageReport_20251220.xlsx"}) {
-        auto r = store.put(id, "x");
+        auto r = store.save(id, "x");
         EXPECT_FALSE(r.has_value()) << id;
     }
     EXPECT_EQ(names_in(tmp.path()), std::set<std::string>{"store"});
@@ -205,11 +205,11 @@ TEST(FsReportStore, PutOfInvalidIdIsRefusedAndWritesNothing) {
 TEST(FsReportStore, NeverOverwrites) {
     TempDir tmp;
     FsReportStore store{tmp.path()};
-    ASSERT_TRUE(store.put(kId, "first").has_value());
-    auto again = store.put(kId, "second");
+    ASSERT_TRUE(store.save(kId, "first").has_value());
+    auto again = store.save(kId, "second");
     ASSERT_FALSE(again.has_value());
-    EXPECT_NE(again.error().find("already exists"), std::string::npos) << again.error();
-    EXPECT_EQ(**store.get(kId), "first");
+    EXPECT_NE(again.error().message.find("already exists"), std::string::npos) << again.error().message;
+    EXPECT_EQ(**store.load(kId), "first");
     EXPECT_EQ(names_in(tmp.path()), std::set<std::string>{kId});
 }
 
@@ -220,22 +220,22 @@ TEST(FsReportStore, ConcurrentPutsOfOneIdOneWins) {
     std::vector<std::thread> threads;
     for (int i = 0; i < 8; ++i)
         threads.emplace_back([&, i] {
-            if (store.put(kId, "writer " + std::to_string(i))) ++wins;
+            if (store.save(kId, "writer " + std::to_string(i))) ++wins;
         });
     for (auto& t : threads) t.join();
     EXPECT_EQ(wins.load(), 1);
-    EXPECT_TRUE((**store.get(kId)).starts_with("writer "));
+    EXPECT_TRUE((**store.load(kId)).starts_with("writer "));
     EXPECT_EQ(names_in(tmp.path()), std::set<std::string>{kId});
 }
 
 TEST(FsReportStore, RefusesTooBigReports) {
     TempDir tmp;
     FsReportStore store{tmp.path()};
-    EXPECT_FALSE(store.put(kId, std::string(kMaxReportBytes + 1, 'x')).has_value());
+    EXPECT_FALSE(store.save(kId, std::string(kMaxReportBytes + 1, 'x')).has_value());
     EXPECT_TRUE(names_in(tmp.path()).empty());
     // a file grown over the limit behind the store's back is an error, not a truncated read
     { std::ofstream(tmp.path() / kId, std::ios::binary) << std::string(kMaxReportBytes + 1, 'x'); }
-    EXPECT_FALSE(store.get(kId).has_value());
+    EXPECT_FALSE(store.load(kId).has_value());
 }
 
 TEST(FsReportStore, DoesNotFollowASymlink) {
@@ -244,6 +244,45 @@ TEST(FsReportStore, DoesNotFollowASymlink) {
     fs::create_directories(tmp.path() / "store");
     fs::create_symlink(tmp.path() / "outside", tmp.path() / "store" / kId);
     FsReportStore store{tmp.path() / "store"};
-    auto r = store.get(kId);
+    auto r = store.load(kId);
     EXPECT_FALSE(r.has_value() && r->has_value());
+}
+
+// Issue 15: the store's errors are Errors of a kind; put/get (transitional) give the same text.
+TEST(FsReportStore, ErrorsSayCodeAndKind) {
+    TempDir tmp;
+    FsReportStore store{tmp.path()};
+    auto invalid = store.save("../x.xlsx", "x");
+    ASSERT_FALSE(invalid.has_value());
+    EXPECT_EQ(invalid.error().code, codes::kInternal);
+    EXPECT_EQ(invalid.error().kind, FaultKind::permanent);
+    EXPECT_EQ(invalid.error().message, "invalid report id");
+
+    ASSERT_TRUE(store.save(kId, "first").has_value());
+    auto again = store.save(kId, "second");
+    ASSERT_FALSE(again.has_value());
+    EXPECT_EQ(again.error().kind, FaultKind::permanent);  // reports are immutable: asking again cannot help
+
+    // a file where the store's directory should be: the file system refuses, for good
+    { std::ofstream(tmp.path() / "blocked") << "a file"; }
+    FsReportStore blocked{tmp.path() / "blocked" / "reports"};
+    auto refused = blocked.save(kId, "x");
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().kind, FaultKind::permanent) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("cannot create the report directory"), std::string::npos)
+        << refused.error().message;
+}
+
+TEST(FsReportStore, TransitionalPutAndGetKeepTheText) {
+    TempDir tmp;
+    FsReportStore store{tmp.path()};
+    ReportStore& any = store;
+    ASSERT_TRUE(any.put(kId, "first").has_value());
+    auto again = any.put(kId, "second");
+    ASSERT_FALSE(again.has_value());
+    EXPECT_EQ(again.error(), store.save(kId, "third").error().message);
+    EXPECT_EQ(again.error(), "report " + kId + " already exists");
+    auto got = any.get(kId);
+    ASSERT_TRUE(got.has_value() && got->has_value());
+    EXPECT_EQ(**got, "first");
 }
