@@ -1,8 +1,11 @@
 #include "contract/payloads.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 namespace ocms::contract {
 
@@ -10,55 +13,165 @@ namespace {
 
 namespace cf = domain::court_field;
 
+// ---------------------------------------------------------------- the wire's fields, once
+
+// One property of a payload: its name on the wire and its member. Whether the schema requires
+// it follows from the member's type: a plain member is required, a std::optional may be absent,
+// a domain::Field may be absent, null or a value. The tables below are the only place a payload's
+// field names are written in C++ (the schema is the other); encode and decode both walk them.
+template <class S, class M>
+struct Wire {
+    std::string_view name;
+    M S::*member;
+};
+template <class S, class M>
+Wire(std::string_view, M S::*) -> Wire<S, M>;  // clang 16 (the fuzz build) has no aggregate CTAD
+
+template <class S>
+constexpr auto wire_of();  // the table of a payload type, specialised below
+
+template <>
+constexpr auto wire_of<SuspensionApply>() {
+    using P = SuspensionApply;
+    return std::tuple{Wire{"noticeNo", &P::notice_no},
+                      Wire{"suspensionType", &P::suspension_type},
+                      Wire{"reasonOfSuspension", &P::reason_of_suspension},
+                      Wire{"suspensionRemarks", &P::suspension_remarks},
+                      Wire{"officerAuthorisingSuspension", &P::officer_authorising_suspension},
+                      Wire{"dateOfSuspension", &P::date_of_suspension},
+                      Wire{"checking", &P::checking}};
+}
+
+template <>
+constexpr auto wire_of<RevivalApply>() {
+    using P = RevivalApply;
+    return std::tuple{Wire{"noticeNo", &P::notice_no},
+                      Wire{"suspensionType", &P::suspension_type},
+                      Wire{"revivalReason", &P::revival_reason},
+                      Wire{"revivalRemarks", &P::revival_remarks},
+                      Wire{"officerAuthorisingRevival", &P::officer_authorising_revival},
+                      Wire{"channel", &P::channel},
+                      Wire{"hstIdNo", &P::hst_id_no}};
+}
+
+template <>
+constexpr auto wire_of<StageChange>() {
+    using P = StageChange;
+    return std::tuple{Wire{"noticeNo", &P::notice_no},
+                      Wire{"mode", &P::mode},
+                      Wire{"source", &P::source},
+                      Wire{"officer", &P::officer},
+                      Wire{"newStage", &P::new_stage},
+                      Wire{"currentStage", &P::current_stage},
+                      Wire{"offenderType", &P::offender_type},
+                      Wire{"reason", &P::reason},
+                      Wire{"remarks", &P::remarks},
+                      Wire{"dhMhaCheck", &P::dh_mha_check},
+                      Wire{"isConfirmation", &P::is_confirmation},
+                      Wire{"newStageDate", &P::new_stage_date},
+                      Wire{"processingDate", &P::processing_date}};
+}
+
+// court.update: spec 001's names (domain::court_field), in the spec's order but notice_no first.
+// Its record is closed: a key spec 001 does not name is refused (court::parse_court_update does
+// the same), so that encode(decode(v)) writes back exactly v.
+template <>
+constexpr auto wire_of<CourtUpdate>() {
+    using P = CourtUpdate;
+    return std::tuple{Wire{cf::kNoticeNo, &P::notice_no},
+                      Wire{cf::kSuspensionType, &P::suspension_type},
+                      Wire{cf::kLastEburarUpdate, &P::last_eburar_update},
+                      Wire{cf::kAtomsFlag, &P::atoms_flag},
+                      Wire{cf::kLastProcessingDate, &P::last_processing_date},
+                      Wire{cf::kNextProcessingStage, &P::next_processing_stage},
+                      Wire{cf::kAmountPayable, &P::amount_payable},
+                      Wire{cf::kPaymentAllowance, &P::payment_allowance},
+                      Wire{cf::kEprReasonOfSuspension, &P::epr_reason_of_suspension}};
+}
+
+template <class S>
+constexpr bool kClosed = std::is_same_v<S, CourtUpdate>;
+
+// ---------------------------------------------------------------- enums: the schema's words
+
+template <class E>
+struct Words;
+
+template <>
+struct Words<domain::RevivalChannel> {
+    using E = domain::RevivalChannel;
+    static constexpr std::array<std::pair<E, std::string_view>, 5> list{{{E::staff, "staff"},
+                                                                          {E::plus, "plus"},
+                                                                          {E::internal, "internal"},
+                                                                          {E::hst, "hst"},
+                                                                          {E::automatic, "automatic"}}};
+};
+
+template <>
+struct Words<StageMode> {
+    using E = StageMode;
+    static constexpr std::array<std::pair<E, std::string_view>, 3> list{
+        {{E::submit, "submit"}, {E::plus, "plus"}, {E::toppan, "toppan"}}};
+};
+
+template <class E>
+constexpr std::string_view word_of(E e) {
+    for (const auto& [v, w] : Words<E>::list)
+        if (v == e) return w;
+    return Words<E>::list.front().second;  // unreachable: every enumerator has its word (tested)
+}
+
+template <class E>
+constexpr std::optional<E> enum_of(std::string_view text) {
+    for (const auto& [v, w] : Words<E>::list)
+        if (w == text) return v;
+    return std::nullopt;
+}
+
+template <class E>
+std::string words_of() {
+    std::string out;
+    for (const auto& [v, w] : Words<E>::list) out += (out.empty() ? "" : ", ") + std::string(w);
+    return out;
+}
+
+template <class T>
+constexpr bool kIsEnum = std::is_enum_v<T>;
+
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+template <class T>
+struct IsField : std::false_type {};
+template <class T>
+struct IsField<domain::Field<T>> : std::true_type {};
+
+template <class T>
+struct IsNamed : std::false_type {};
+template <class T, class Tag>
+struct IsNamed<NamedType<T, Tag>> : std::true_type {};
+
 // ---------------------------------------------------------------- writing
 
 class Out {
 public:
     Out() : w_(sb_) { w_.StartObject(); }
 
-    void text(std::string_view key, std::string_view v) {
-        name(key);
-        w_.String(v.data(), rapidjson::SizeType(v.size()));
-    }
-    void text(std::string_view key, const std::optional<std::string>& v) {
-        if (v) text(key, std::string_view(*v));
-    }
-    template <class Tag>
-    void text(std::string_view key, const std::optional<NamedType<std::string, Tag>>& v) {
-        if (v) text(key, std::string_view(v->value()));
-    }
-    void flag(std::string_view key, const std::optional<bool>& v) {
-        if (!v) return;
-        name(key);
-        w_.Bool(*v);
-    }
-    void null(std::string_view key) {
-        name(key);
-        w_.Null();
-    }
-    // A field of a partial update: absent = no key, null = null, else its value.
-    void field(std::string_view key, const domain::Field<std::string>& f) {
-        if (!f.present()) return;
-        if (f.is_null()) return null(key);
-        text(key, std::string_view(f.value()));
-    }
-    void field(std::string_view key, const domain::Field<CourtAmount>& f) {
-        if (!f.present()) return;
-        if (f.is_null()) return null(key);
-        name(key);
-        std::visit(
-            [this](const auto& v) {
-                using T = std::decay_t<decltype(v)>;
-                if constexpr (std::is_same_v<T, std::int64_t>) w_.Int64(v);
-                else if constexpr (std::is_same_v<T, std::uint64_t>) w_.Uint64(v);
-                else if constexpr (std::is_same_v<T, double>) {
-                    // JSON has no NaN or infinity (RapidJSON would write nothing and leave the
-                    // document broken); decode never makes one, a hand-built struct might.
-                    if (std::isfinite(v)) w_.Double(v);
-                    else w_.Null();
-                } else w_.String(v.data(), rapidjson::SizeType(v.size()));
-            },
-            f.value());
+    template <class T>
+    void put(std::string_view key, const T& v) {
+        if constexpr (IsOptional<T>::value) {
+            if (v) put(key, *v);
+        } else if constexpr (IsField<T>::value) {
+            if (!v.present()) return;
+            name(key);
+            if (v.is_null()) w_.Null();
+            else value(v.value());
+        } else {
+            name(key);
+            value(v);
+        }
     }
 
     std::string done() {
@@ -68,6 +181,30 @@ public:
 
 private:
     void name(std::string_view key) { w_.Key(key.data(), rapidjson::SizeType(key.size())); }
+    void text(std::string_view v) { w_.String(v.data(), rapidjson::SizeType(v.size())); }
+
+    template <class T>
+    void value(const T& v) {
+        if constexpr (std::is_same_v<T, bool>) w_.Bool(v);
+        else if constexpr (std::is_same_v<T, std::string>) text(v);
+        else if constexpr (IsNamed<T>::value) text(v.value());
+        else if constexpr (kIsEnum<T>) text(word_of(v));
+        else if constexpr (std::is_same_v<T, CourtAmount>) {
+            std::visit(
+                [this](const auto& a) {
+                    using A = std::decay_t<decltype(a)>;
+                    if constexpr (std::is_same_v<A, std::int64_t>) w_.Int64(a);
+                    else if constexpr (std::is_same_v<A, std::uint64_t>) w_.Uint64(a);
+                    else if constexpr (std::is_same_v<A, double>) {
+                        // JSON has no NaN or infinity (RapidJSON would write nothing and leave the
+                        // document broken); decode never makes one, a hand-built struct might.
+                        if (std::isfinite(a)) w_.Double(a);
+                        else w_.Null();
+                    } else text(a);
+                },
+                v);
+        } else static_assert(sizeof(T) == 0, "no wire form for this member type");
+    }
 
     rapidjson::StringBuffer sb_;
     json::Writer w_;
@@ -92,91 +229,42 @@ std::string key_name(std::string_view s) {
 }
 
 // Reads the members of one payload object; remembers the first fault (OCMS-4000, naming the
-// property) and reads on, so that a decoder is a list of reads and one check at its end.
+// property) and reads on, so that a decoder is one walk over the table and one check at its end.
 class In {
 public:
     explicit In(const json::Value& obj) : obj_(obj) {
         if (!obj.IsObject()) fail("payload", "must be a JSON object");
     }
 
-    std::string text(std::string_view key) {
+    template <class T>
+    void get(std::string_view key, T& out) {
         const json::Value* v = find(key);
-        if (!v) {
-            fail(key, "is required");
-            return {};
+        if constexpr (IsOptional<T>::value) {
+            if (!v) return;
+            typename T::value_type x{};
+            if (value(key, *v, x)) out = std::move(x);
+        } else if constexpr (IsField<T>::value) {
+            if (!v) return;
+            if (v->IsNull()) {
+                out = T::null();
+                return;
+            }
+            typename std::remove_cvref_t<decltype(out.value())> x{};
+            if (value(key, *v, x, " or null")) out = T::of(std::move(x));
+        } else {
+            if (!v) return fail(key, "is required");
+            value(key, *v, out);
         }
-        if (!v->IsString()) {
-            fail(key, "must be a string");
-            return {};
-        }
-        return string_of(*v);
     }
-    std::optional<std::string> opt_text(std::string_view key) {
-        const json::Value* v = find(key);
-        if (!v) return std::nullopt;
-        if (!v->IsString()) {
-            fail(key, "must be a string");
-            return std::nullopt;
-        }
-        return string_of(*v);
-    }
-    template <class Named>
-    std::optional<Named> opt_named(std::string_view key) {
-        if (auto s = opt_text(key)) return Named(std::move(*s));
-        return std::nullopt;
-    }
-    std::optional<bool> opt_flag(std::string_view key) {
-        const json::Value* v = find(key);
-        if (!v) return std::nullopt;
-        if (!v->IsBool()) {
-            fail(key, "must be a boolean");
-            return std::nullopt;
-        }
-        return v->GetBool();
-    }
-    // A required string out of an enum: parse gives nullopt for a word not in it.
-    template <class E, class Parse>
-    E choice(std::string_view key, Parse parse, std::string_view words, E otherwise) {
-        const json::Value* v = find(key);
-        if (!v) {
-            fail(key, "is required");
-            return otherwise;
-        }
-        std::optional<E> e;
-        if (v->IsString()) e = parse(std::string_view(v->GetString(), v->GetStringLength()));
-        if (!e) {
-            fail(key, "must be one of " + std::string(words));
-            return otherwise;
-        }
-        return *e;
-    }
-    domain::Field<std::string> field(std::string_view key) {
-        const json::Value* v = find(key);
-        if (!v) return {};
-        if (v->IsNull()) return domain::Field<std::string>::null();
-        if (v->IsString()) return domain::Field<std::string>::of(string_of(*v));
-        fail(key, "must be a string or null");
-        return {};
-    }
-    domain::Field<CourtAmount> amount(std::string_view key) {
-        const json::Value* v = find(key);
-        if (!v) return {};
-        if (v->IsNull()) return domain::Field<CourtAmount>::null();
-        if (v->IsInt64()) return domain::Field<CourtAmount>::of(CourtAmount(v->GetInt64()));
-        if (v->IsUint64()) return domain::Field<CourtAmount>::of(CourtAmount(v->GetUint64()));
-        if (v->IsNumber()) return domain::Field<CourtAmount>::of(CourtAmount(v->GetDouble()));
-        if (v->IsString()) return domain::Field<CourtAmount>::of(CourtAmount(string_of(*v)));
-        fail(key, "must be a number, a string or null");
-        return {};
-    }
-    // Every key one of names, or the first other one is a fault.
-    template <std::size_t N>
-    void only(const std::string_view (&names)[N], std::string_view type) {
+
+    // Every key one of the table's, or the first other one is a fault.
+    template <class Table>
+    void only(const Table& table, std::string_view type) {
         if (!obj_.IsObject()) return;
         for (auto it = obj_.MemberBegin(); it != obj_.MemberEnd(); ++it) {
             std::string_view key(it->name.GetString(), it->name.GetStringLength());
-            if (std::find(std::begin(names), std::end(names), key) == std::end(names))
-                fail(key_name(key), "is not a field of " + std::string(type));
+            const bool known = std::apply([&](const auto&... w) { return ((w.name == key) || ...); }, table);
+            if (!known) fail(key_name(key), "is not a field of " + std::string(type));
         }
     }
 
@@ -188,6 +276,29 @@ public:
     }
 
 private:
+    template <class T>
+    bool value(std::string_view key, const json::Value& v, T& out, std::string_view or_null = "") {
+        if constexpr (std::is_same_v<T, bool>) {
+            if (!v.IsBool()) return fail(key, "must be a boolean"), false;
+            out = v.GetBool();
+        } else if constexpr (std::is_same_v<T, std::string> || IsNamed<T>::value) {
+            if (!v.IsString()) return fail(key, "must be a string" + std::string(or_null)), false;
+            out = T(string_of(v));
+        } else if constexpr (kIsEnum<T>) {
+            std::optional<T> e;
+            if (v.IsString()) e = enum_of<T>(std::string_view(v.GetString(), v.GetStringLength()));
+            if (!e) return fail(key, "must be one of " + words_of<T>()), false;
+            out = *e;
+        } else if constexpr (std::is_same_v<T, CourtAmount>) {
+            if (v.IsInt64()) out = CourtAmount(v.GetInt64());
+            else if (v.IsUint64()) out = CourtAmount(v.GetUint64());
+            else if (v.IsNumber()) out = CourtAmount(v.GetDouble());
+            else if (v.IsString()) out = CourtAmount(string_of(v));
+            else return fail(key, "must be a number, a string" + std::string(or_null)), false;
+        } else static_assert(sizeof(T) == 0, "no wire form for this member type");
+        return true;
+    }
+
     const json::Value* find(std::string_view key) const { return obj_.IsObject() ? member(obj_, key) : nullptr; }
     void fail(std::string_view key, const std::string& what) {
         if (!fault_) fault_ = Error{codes::kBadRequest, std::string(key) + " " + what};
@@ -197,180 +308,72 @@ private:
     std::optional<Error> fault_;
 };
 
-// The court record's keys: spec 001's names, in the spec's order.
-constexpr std::string_view kCourtFields[] = {cf::kSuspensionType,     cf::kNoticeNo,
-                                             cf::kLastEburarUpdate,   cf::kAtomsFlag,
-                                             cf::kLastProcessingDate, cf::kNextProcessingStage,
-                                             cf::kAmountPayable,      cf::kPaymentAllowance,
-                                             cf::kEprReasonOfSuspension};
+template <class P>
+std::string encode_by_table(const P& p) {
+    Out o;
+    std::apply([&](const auto&... w) { (o.put(w.name, p.*(w.member)), ...); }, wire_of<P>());
+    return o.done();
+}
+
+template <class P>
+Result<P> decode_by_table(const json::Value& payload) {
+    In in(payload);
+    P p;
+    constexpr auto table = wire_of<P>();
+    std::apply([&](const auto&... w) { (in.get(w.name, p.*(w.member)), ...); }, table);
+    if constexpr (kClosed<P>) in.only(table, P::kKind.type);
+    return in.result(std::move(p));
+}
 
 }  // namespace
 
-// ---------------------------------------------------------------- enums
+// ---------------------------------------------------------------- the public face
 
-std::string_view name_of(domain::RevivalChannel channel) {
-    using domain::RevivalChannel;
-    switch (channel) {
-        case RevivalChannel::staff: return "staff";
-        case RevivalChannel::plus: return "plus";
-        case RevivalChannel::internal: return "internal";
-        case RevivalChannel::hst: return "hst";
-        case RevivalChannel::automatic: return "automatic";
-    }
-    return "staff";
-}
-
-std::string_view name_of(StageMode mode) {
-    switch (mode) {
-        case StageMode::submit: return "submit";
-        case StageMode::plus: return "plus";
-        case StageMode::toppan: return "toppan";
-    }
-    return "submit";
-}
-
+std::string_view name_of(domain::RevivalChannel channel) { return word_of(channel); }
+std::string_view name_of(StageMode mode) { return word_of(mode); }
 std::optional<domain::RevivalChannel> parse_revival_channel(std::string_view text) {
-    using domain::RevivalChannel;
-    for (auto c : {RevivalChannel::staff, RevivalChannel::plus, RevivalChannel::internal, RevivalChannel::hst,
-                   RevivalChannel::automatic})
-        if (name_of(c) == text) return c;
-    return std::nullopt;
+    return enum_of<domain::RevivalChannel>(text);
 }
+std::optional<StageMode> parse_stage_mode(std::string_view text) { return enum_of<StageMode>(text); }
 
-std::optional<StageMode> parse_stage_mode(std::string_view text) {
-    for (auto m : {StageMode::submit, StageMode::plus, StageMode::toppan})
-        if (name_of(m) == text) return m;
-    return std::nullopt;
-}
-
-// ---------------------------------------------------------------- suspension.apply
-
-std::string encode(const SuspensionApply& p) {
-    Out o;
-    o.text("noticeNo", std::string_view(p.notice_no.value()));
-    o.text("suspensionType", std::string_view(p.suspension_type));
-    o.text("reasonOfSuspension", std::string_view(p.reason_of_suspension.value()));
-    o.text("suspensionRemarks", p.suspension_remarks);
-    o.text("officerAuthorisingSuspension", p.officer_authorising_suspension);
-    o.text("dateOfSuspension", p.date_of_suspension);
-    o.flag("checking", p.checking);
-    return o.done();
-}
+std::string encode(const SuspensionApply& p) { return encode_by_table(p); }
+std::string encode(const RevivalApply& p) { return encode_by_table(p); }
+std::string encode(const StageChange& p) { return encode_by_table(p); }
+std::string encode(const CourtUpdate& p) { return encode_by_table(p); }
 
 template <>
 Result<SuspensionApply> decode<SuspensionApply>(const json::Value& payload) {
-    In in(payload);
-    SuspensionApply p;
-    p.notice_no = NoticeNo(in.text("noticeNo"));
-    p.suspension_type = in.text("suspensionType");
-    p.reason_of_suspension = ReasonCode(in.text("reasonOfSuspension"));
-    p.suspension_remarks = in.opt_text("suspensionRemarks");
-    p.officer_authorising_suspension = in.opt_text("officerAuthorisingSuspension");
-    p.date_of_suspension = in.opt_text("dateOfSuspension");
-    p.checking = in.opt_flag("checking");
-    return in.result(std::move(p));
+    return decode_by_table<SuspensionApply>(payload);
 }
-
-// ---------------------------------------------------------------- revival.apply
-
-std::string encode(const RevivalApply& p) {
-    Out o;
-    o.text("noticeNo", std::string_view(p.notice_no.value()));
-    o.text("suspensionType", std::string_view(p.suspension_type));
-    o.text("revivalReason", std::string_view(p.revival_reason.value()));
-    o.text("revivalRemarks", p.revival_remarks);
-    o.text("officerAuthorisingRevival", std::string_view(p.officer_authorising_revival));
-    o.text("channel", name_of(p.channel));
-    o.text("hstIdNo", p.hst_id_no);
-    return o.done();
-}
-
 template <>
 Result<RevivalApply> decode<RevivalApply>(const json::Value& payload) {
-    In in(payload);
-    RevivalApply p;
-    p.notice_no = NoticeNo(in.text("noticeNo"));
-    p.suspension_type = in.text("suspensionType");
-    p.revival_reason = ReasonCode(in.text("revivalReason"));
-    p.revival_remarks = in.opt_text("revivalRemarks");
-    p.officer_authorising_revival = in.text("officerAuthorisingRevival");
-    p.channel = in.choice("channel", parse_revival_channel, "staff, plus, internal, hst, automatic",
-                          domain::RevivalChannel::staff);
-    p.hst_id_no = in.opt_text("hstIdNo");
-    return in.result(std::move(p));
+    return decode_by_table<RevivalApply>(payload);
 }
-
-// ---------------------------------------------------------------- stage.change
-
-std::string encode(const StageChange& p) {
-    Out o;
-    o.text("noticeNo", std::string_view(p.notice_no.value()));
-    o.text("mode", name_of(p.mode));
-    o.text("source", std::string_view(p.source));
-    o.text("officer", std::string_view(p.officer));
-    o.text("newStage", p.new_stage);
-    o.text("currentStage", p.current_stage);
-    o.text("offenderType", p.offender_type);
-    o.text("reason", p.reason);
-    o.text("remarks", p.remarks);
-    o.flag("dhMhaCheck", p.dh_mha_check);
-    o.flag("isConfirmation", p.is_confirmation);
-    o.text("newStageDate", p.new_stage_date);
-    o.text("processingDate", p.processing_date);
-    return o.done();
-}
-
 template <>
 Result<StageChange> decode<StageChange>(const json::Value& payload) {
-    In in(payload);
-    StageChange p;
-    p.notice_no = NoticeNo(in.text("noticeNo"));
-    p.mode = in.choice("mode", parse_stage_mode, "submit, plus, toppan", StageMode::submit);
-    p.source = in.text("source");
-    p.officer = in.text("officer");
-    p.new_stage = in.opt_named<Stage>("newStage");
-    p.current_stage = in.opt_named<Stage>("currentStage");
-    p.offender_type = in.opt_text("offenderType");
-    p.reason = in.opt_text("reason");
-    p.remarks = in.opt_text("remarks");
-    p.dh_mha_check = in.opt_flag("dhMhaCheck");
-    p.is_confirmation = in.opt_flag("isConfirmation");
-    p.new_stage_date = in.opt_text("newStageDate");
-    p.processing_date = in.opt_text("processingDate");
-    return in.result(std::move(p));
+    return decode_by_table<StageChange>(payload);
 }
-
-// ---------------------------------------------------------------- court.update
-
-std::string encode(const CourtUpdate& p) {
-    Out o;
-    o.text(cf::kNoticeNo, std::string_view(p.notice_no.value()));
-    o.field(cf::kSuspensionType, p.suspension_type);
-    o.field(cf::kLastEburarUpdate, p.last_eburar_update);
-    o.field(cf::kAtomsFlag, p.atoms_flag);
-    o.field(cf::kLastProcessingDate, p.last_processing_date);
-    o.field(cf::kNextProcessingStage, p.next_processing_stage);
-    o.field(cf::kAmountPayable, p.amount_payable);
-    o.field(cf::kPaymentAllowance, p.payment_allowance);
-    o.field(cf::kEprReasonOfSuspension, p.epr_reason_of_suspension);
-    return o.done();
-}
-
 template <>
 Result<CourtUpdate> decode<CourtUpdate>(const json::Value& payload) {
-    In in(payload);
-    CourtUpdate p;
-    p.notice_no = NoticeNo(in.text(cf::kNoticeNo));
-    p.suspension_type = in.field(cf::kSuspensionType);
-    p.last_eburar_update = in.field(cf::kLastEburarUpdate);
-    p.atoms_flag = in.field(cf::kAtomsFlag);
-    p.last_processing_date = in.field(cf::kLastProcessingDate);
-    p.next_processing_stage = in.field(cf::kNextProcessingStage);
-    p.amount_payable = in.amount(cf::kAmountPayable);
-    p.payment_allowance = in.field(cf::kPaymentAllowance);
-    p.epr_reason_of_suspension = in.field(cf::kEprReasonOfSuspension);
-    in.only(kCourtFields, kCourtUpdate.type);
-    return in.result(std::move(p));
+    return decode_by_table<CourtUpdate>(payload);
+}
+
+messages::Command make_envelope(const CommandKind& kind, const NoticeNo& notice, std::string payload_json,
+                                const Origin& origin, std::optional<messages::BatchPos> batch) {
+    messages::Command c;
+    c.command_id = CommandId(new_uuid());
+    c.type = std::string(kind.type);
+    c.schema_version = kind.version;
+    c.issued_at = origin.issued_at;
+    c.source = origin.source;
+    c.officer = origin.officer;
+    c.request_id = origin.request_id;
+    c.trace_id = origin.trace_id;
+    c.batch = batch;
+    c.caller = origin.caller;
+    c.notice_no = notice;
+    c.payload_json = std::move(payload_json);
+    return c;
 }
 
 }  // namespace ocms::contract

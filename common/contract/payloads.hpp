@@ -44,7 +44,8 @@
 
 namespace ocms::contract {
 
-// suspension.apply v1: apply a suspension (TS) to one notice (spec 002).
+// suspension.apply v1: apply a suspension (TS) to one notice (spec 002). Topic ocms.cmd.suspension;
+// applied by consumers/worker/handlers/apply_suspension.cpp (rules: common/domain/suspension).
 struct SuspensionApply {
     static constexpr const CommandKind& kKind = kSuspensionApply;
 
@@ -61,6 +62,8 @@ struct SuspensionApply {
 };
 
 // revival.apply v1: revive the suspension of one notice (spec 004). The channel is the domain's.
+// Topic ocms.cmd.revival; applied by consumers/worker/handlers/revive_suspension.cpp (rules:
+// common/domain/revival).
 struct RevivalApply {
     static constexpr const CommandKind& kKind = kRevivalApply;
 
@@ -78,7 +81,9 @@ struct RevivalApply {
 // Who asks for a stage change (stage.change's "mode", spec 003 2.3 / 2.6 / 2.7).
 enum class StageMode { submit, plus, toppan };
 
-// stage.change v1: change the processing stage of one notice (OCMS 15, spec 003). Dates are the
+// stage.change v1: change the processing stage of one notice (OCMS 15, spec 003). Topic
+// ocms.cmd.stage; applied by consumers/worker/handlers/change_stage.cpp (rules: common/domain/stage,
+// SQL: common/stage_store). Dates are the
 // text of the wire: the worker reads them (a date it cannot read is its OCMS.CPS.INVALID_FORMAT
 // answer, not a refusal of the payload); whether a stage exists is the worker's question too.
 struct StageChange {
@@ -107,7 +112,8 @@ struct StageChange {
 using CourtAmount = std::variant<std::int64_t, std::uint64_t, double, std::string>;
 
 // court.update v1: one record of CAS's POST /v1/updateCourtNotices (spec 001 1.3), snake_case as
-// CAS sends it. Every field but notice_no has three states (domain::Field): absent (column left as
+// CAS sends it. Topic ocms.cmd.court; applied by consumers/worker/handlers/court_update.cpp (rules:
+// common/court + common/domain/court). Every field but notice_no has three states (domain::Field): absent (column left as
 // it is), null (column cleared), a value. Values are the wire's (dates and amounts unread): the
 // rules and the reading into domain::CourtUpdate stay court::check_court_record's.
 struct CourtUpdate {
@@ -184,25 +190,18 @@ struct Origin {
     std::optional<std::string> caller;  // messages::Command::caller
 };
 
+// The one envelope builder: a command of `kind` for `notice` with an encoded payload (a new
+// command id, UUID v4). make_command below is the typed way in; this one is for a payload that is
+// already the wire's text and must stay byte for byte what its sender wrote (CAS's court record).
+messages::Command make_envelope(const CommandKind& kind, const NoticeNo& notice, std::string payload_json,
+                                const Origin& origin, std::optional<messages::BatchPos> batch);
+
 // The command carrying payload: a new command id (UUID v4), type and schema version from
 // P::kKind, the notice number from the payload, payload_json = encode(payload). batch: the
 // command's place in its request (nullopt for a command of its own, e.g. the auto-revival job's).
 template <Payload P>
 messages::Command make_command(const P& payload, const Origin& origin, std::optional<messages::BatchPos> batch) {
-    messages::Command c;
-    c.command_id = CommandId(new_uuid());
-    c.type = std::string(P::kKind.type);
-    c.schema_version = P::kKind.version;
-    c.issued_at = origin.issued_at;
-    c.source = origin.source;
-    c.officer = origin.officer;
-    c.request_id = origin.request_id;
-    c.trace_id = origin.trace_id;
-    c.batch = batch;
-    c.caller = origin.caller;
-    c.notice_no = payload.notice_no;
-    c.payload_json = encode(payload);
-    return c;
+    return make_envelope(P::kKind, payload.notice_no, encode(payload), origin, batch);
 }
 
 }  // namespace ocms::contract

@@ -4,6 +4,7 @@
 // the domain rules, writes the effects and returns the reply. It never commits, never talks to
 // Kafka and never swallows a database error: PgErrors go back to the processor, which decides
 // (transient -> retry the batch, permanent -> park this command and its notice).
+#include "contract/catalogue.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "json/json.hpp"
@@ -54,6 +55,19 @@ struct HandlerEntry {
 const std::vector<HandlerEntry>& handler_table();
 const HandlerEntry* find_handler(const std::string& type, int version);
 std::vector<std::string> handled_topics();
+
+// The answer to a payload its contract refuses (contract::decode<P>, which each handler reads its
+// payload through). The intake has already checked the payload against the same schema and decode
+// refuses only what that schema refuses, so this answers a drift between the two: the caller gets
+// what the intake answers a schema refusal ("Command rejected: <schema> <why>", OCMS-4000 naming
+// the property), as a reply and not a PgError, so the notice is not parked (retrying cannot
+// change a payload).
+inline std::string payload_refusal(const contract::CommandKind& kind, const Error& e) {
+    return "Command rejected: " + std::string(kind.schema) + " " + e.message;
+}
+inline HandlerResult payload_refused(const contract::CommandKind& kind, const Error& e) {
+    return HandlerResult{e.code, payload_refusal(kind, e), ""};
+}
 
 // Handlers (one file each under handlers/).
 std::expected<HandlerResult, pg::PgError> apply_suspension(HandlerContext& ctx);

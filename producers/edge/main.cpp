@@ -1,20 +1,20 @@
 // ocms-edge: wires the configuration, the schemas, auth, the command gateway, the outcome and
 // read stores and the HTTP server together. Everything else lives in the ocms_edge library.
-#include "cas_store.hpp"
-#include "change_stage_store.hpp"
-#include "ops_store.hpp"
+#include "cas/cas_store.hpp"
+#include "stage/change_stage_store.hpp"
+#include "ops/ops_store.hpp"
 #include "config.hpp"
 #include "core/log.hpp"
 #include "core/memory.hpp"
-#include "gateway.hpp"
-#include "job_runner.hpp"
+#include "dispatch/gateway.hpp"
+#include "ops/job_runner.hpp"
 #include "json/schema_registry.hpp"
 #include "metrics/metrics.hpp"
-#include "outcome_store.hpp"
-#include "read_store.hpp"
-#include "routes.hpp"
-#include "schema_explain.hpp"
-#include "server.hpp"
+#include "store/outcome_store.hpp"
+#include "reads/read_store.hpp"
+#include "http/routes.hpp"
+#include "http/schema_explain.hpp"
+#include "http/server.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>

@@ -1,9 +1,7 @@
 #include "auto_revival.hpp"
 
-#include "contract/catalogue.hpp"
-#include "core/ids.hpp"
+#include "contract/payloads.hpp"
 #include "core/log.hpp"
-#include "messages/messages.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -11,19 +9,44 @@
 
 namespace ocms::jobs {
 
+namespace {
+// Spec 004 section 1.5: the job revives TS records with reason SPO and these remarks.
+constexpr std::string_view kSuspensionType = "TS";
+constexpr std::string_view kRevivalReason = "SPO";
+constexpr std::string_view kRemarks = "Suspension period is over";
+constexpr std::string_view kSource = "OCMS";
+}  // namespace
+
 std::string auto_revival_command_id(const std::string& notice_no, long long sr_no) {
     return "auto-revival:" + notice_no + ":" + std::to_string(sr_no);
+}
+
+messages::Command auto_revival_command(const std::string& notice_no, long long sr_no, TimePoint now,
+                                       const std::string& officer, const TraceId& run) {
+    const contract::RevivalApply payload{.notice_no = NoticeNo(notice_no),
+                                         .suspension_type = std::string(kSuspensionType),
+                                         .revival_reason = ReasonCode(std::string(kRevivalReason)),
+                                         .revival_remarks = std::string(kRemarks),
+                                         .officer_authorising_revival = officer,
+                                         .channel = domain::RevivalChannel::automatic};
+    auto c = contract::make_command(
+        payload, contract::Origin{.source = std::string(kSource), .officer = officer, .trace_id = run, .issued_at = now},
+        std::nullopt);
+    // Not make_command's fresh id: the record's own, the same on every run (exactly once).
+    c.command_id = CommandId(auto_revival_command_id(notice_no, sr_no));
+    return c;
 }
 
 std::expected<AutoRevivalStats, std::string> run_auto_revival(pg::Connection& db, kafka::Producer& producer,
                                                               TimePoint now, const AutoRevivalOptions& o) {
     AutoRevivalStats stats;
-    const std::string run_id = new_uuid();
+    const TraceId run(new_uuid());
+    const std::string topic(contract::kRevivalApply.topic);
     const std::string at = format_offset(now);
     std::string after;  // keyset: notice numbers greater than this
     auto failed = std::make_shared<std::atomic<std::int64_t>>(0);
     auto acked = std::make_shared<std::atomic<std::int64_t>>(0);
-    log::info("auto-revival started", {{"runId", run_id}, {"asOf", at}});
+    log::info("auto-revival started", {{"runId", run.value()}, {"asOf", at}});
     for (;;) {
         auto page = db.exec(
             "SELECT v.notice_no, s.sr_no FROM ocms_valid_offence_notice v "
@@ -37,19 +60,8 @@ std::expected<AutoRevivalStats, std::string> run_auto_revival(pg::Connection& db
         for (int i = 0; i < rows; ++i) {
             std::string notice(page->get(i, 0));
             long long sr_no = page->get_int(i, 1);
-            messages::Command c;
-            c.command_id = CommandId(auto_revival_command_id(notice, sr_no));
-            c.type = contract::kRevivalApply.type;
-            c.issued_at = now;
-            c.source = "OCMS";
-            c.officer = o.officer;
-            c.trace_id = TraceId(run_id);
-            c.notice_no = NoticeNo(notice);
-            c.payload_json = R"({"noticeNo":")" + notice +
-                             R"(","suspensionType":"TS","revivalReason":"SPO","revivalRemarks":"Suspension period is over",)"
-                             R"("officerAuthorisingRevival":")" +
-                             o.officer + R"(","channel":"automatic"})";
-            auto err = producer.produce(messages::kTopicRevival, -1, notice, messages::encode(c),
+            const messages::Command c = auto_revival_command(notice, sr_no, now, o.officer, run);
+            auto err = producer.produce(topic, -1, notice, messages::encode(c),
                                         {{"ocms-command-id", c.command_id.value()}},
                                         [failed, acked](const kafka::DeliveryReport& r) {
                                             if (r.ok()) ++*acked;
@@ -68,7 +80,7 @@ std::expected<AutoRevivalStats, std::string> run_auto_revival(pg::Connection& db
     producer.flush(std::chrono::seconds(60));
     stats.published = acked->load();
     stats.failed = failed->load();
-    log::info("auto-revival finished", {{"runId", run_id},
+    log::info("auto-revival finished", {{"runId", run.value()},
                                         {"due", std::to_string(stats.due)},
                                         {"published", std::to_string(stats.published)},
                                         {"failed", std::to_string(stats.failed)}});

@@ -9,8 +9,13 @@
 // caught up publishes the same ids, and the workers' inbox answers the duplicates without
 // applying anything. After a looping re-apply the notice has a new record with a future due
 // date, which a later run does not pick up until that date.
+//
+// The payload is contract::RevivalApply, encoded by the contract (escaped as JSON: an officer
+// with a quote stays one string) and wrapped by contract::make_command.
+#include "core/ids.hpp"
 #include "core/time.hpp"
 #include "kafka/kafka.hpp"
+#include "messages/messages.hpp"
 #include "pg/pg.hpp"
 
 #include <cstdint>
@@ -39,5 +44,11 @@ std::expected<AutoRevivalStats, std::string> run_auto_revival(pg::Connection& db
 
 // The deterministic command id of the revival of one open record.
 std::string auto_revival_command_id(const std::string& notice_no, long long sr_no);
+
+// The command reviving one open record: revival.apply of the notice's TS, reason SPO, channel
+// automatic, officer (envelope and payload) the job's, source OCMS, the run's trace id; its id
+// auto_revival_command_id(notice_no, sr_no), so every run gives the same one.
+messages::Command auto_revival_command(const std::string& notice_no, long long sr_no, TimePoint now,
+                                       const std::string& officer, const TraceId& run);
 
 }  // namespace ocms::jobs

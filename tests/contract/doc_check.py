@@ -1,7 +1,7 @@
 """schemas/openapi.yaml against the JSON Schemas the edge really checks bodies with (schemas/http).
 
 Every operation with a body names its schema (x-ocms-body-schema, the route table's body_schema;
-tests/unit/edge checks those names against producers/edge/routes.cpp). Here the two schemas must
+tests/unit/edge checks those names against producers/edge/http/routes.cpp). Here the two schemas must
 accept the same bodies: hypothesis-jsonschema generates bodies from the document's schema, each
 must pass the edge's schema, and bodies from the edge's schema must pass the document's. A
 difference means a caller reading the document would send what the edge refuses, or the

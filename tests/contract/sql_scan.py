@@ -29,18 +29,18 @@ SQL_STRONG = re.compile(
 
 # Functions that append a parameter and return its placeholder text ("$3").
 PLACEHOLDER_FUNCTIONS = {
-    ("producers/edge/read_store.cpp", "param"): "pushes the value into Sql::params, returns \"$n\"",
-    ("producers/edge/read_store.cpp", "in_list"): "\"(\" + param(...) for each value + \")\"",
+    ("producers/edge/reads/read_store.cpp", "param"): "pushes the value into Sql::params, returns \"$n\"",
+    ("producers/edge/reads/read_store.cpp", "in_list"): "\"(\" + param(...) for each value + \")\"",
 }
 
 # Fragments built elsewhere, each read and found to hold only SQL the code wrote (never a value).
 REVIEWED = {
-    ("producers/edge/read_store.cpp", "where"):
+    ("producers/edge/reads/read_store.cpp", "where"):
         "notice_list_sql: ' WHERE '/' AND ' + literal conditions whose values are param() placeholders",
-    ("producers/edge/read_store.cpp", "cond"):
+    ("producers/edge/reads/read_store.cpp", "cond"):
         "the add() lambda's argument: a literal condition + param()/in_list() placeholders",
-    ("producers/edge/read_store.cpp", "limit"): "param(p, std::to_string(q.limit)): a placeholder",
-    ("producers/edge/read_store.cpp", "offset"): "param(p, std::to_string(q.skip)): a placeholder",
+    ("producers/edge/reads/read_store.cpp", "limit"): "param(p, std::to_string(q.limit)): a placeholder",
+    ("producers/edge/reads/read_store.cpp", "offset"): "param(p, std::to_string(q.skip)): a placeholder",
     ("common/support/support_store.cpp", "one"): "a literal SELECT prefix + kDeadLetterCols",
     ("common/support/support_store.cpp", "order"): "a literal ORDER BY ... LIMIT $1 suffix",
     ("consumers/worker/handlers/court_update.cpp", "table"):

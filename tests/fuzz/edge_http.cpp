@@ -25,21 +25,21 @@
 // Triage: OCMS_FUZZ_VERBOSE=1 build-fuzz/bin/fuzz_edge_http <input> prints each answer.
 #include "fuzz_support.hpp"
 
-#include "cas_store.hpp"
-#include "change_stage_store.hpp"
+#include "cas/cas_store.hpp"
+#include "stage/change_stage_store.hpp"
 #include "core/log.hpp"
-#include "gateway.hpp"
+#include "dispatch/gateway.hpp"
 #include "handler.hpp"  // the worker's handler table
-#include "job_runner.hpp"
+#include "ops/job_runner.hpp"
 #include "metrics/metrics.hpp"
-#include "ops_store.hpp"
-#include "outcome_store.hpp"
-#include "pipeline.hpp"
-#include "read_store.hpp"
+#include "ops/ops_store.hpp"
+#include "store/outcome_store.hpp"
+#include "http/pipeline.hpp"
+#include "reads/read_store.hpp"
 #include "reports/change_stage_xlsx.hpp"
 #include "reports/report_store.hpp"
-#include "routes.hpp"
-#include "schema_explain.hpp"
+#include "http/routes.hpp"
+#include "http/schema_explain.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>

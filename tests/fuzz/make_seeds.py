@@ -32,7 +32,7 @@ def put(target, data, name=None):
 # ---------------------------------------------------------------- edge_http
 def routes():
     """(method, path) of routes.cpp's table, in order (the target indexes it)."""
-    text = (REPO / "producers/edge/routes.cpp").read_text()
+    text = (REPO / "producers/edge/http/routes.cpp").read_text()
     return re.findall(r'\{verb::(\w+), "([^"]+)"', text)
 
 

@@ -16,8 +16,8 @@
 #include "fuzz_support.hpp"
 
 #include "core/log.hpp"
-#include "gateway.hpp"
-#include "handlers/request_outcome.hpp"
+#include "dispatch/gateway.hpp"
+#include "outcome/request_outcome.hpp"
 #include "metrics/metrics.hpp"
 
 #include <boost/asio/io_context.hpp>

@@ -1,12 +1,12 @@
 // Issue 7, "Auth: every route refuses what it must", against the running edge: the test walks the
-// edge's own route table (producers/edge/routes.cpp) and, for every route that needs credentials,
+// edge's own route table (producers/edge/http/routes.cpp) and, for every route that needs credentials,
 // sends each attempt of tests/unit/edge/auth_walk.hpp (no token, not a bearer token, a malformed,
 // re-signed, tampered, unsigned, expired or foreign-issuer token, a token with the wrong roles or
 // none, a missing or wrong APIM key where the route needs one). Each must be refused with its
 // status, in the route's envelope, with OCMS-4001 and the route's message; the right credentials
 // must get past authentication; the routes without authentication must not ask for any.
 #include "../unit/edge/auth_walk.hpp"  // shared with the unit walk
-#include "routes.hpp"
+#include "http/routes.hpp"
 #include "support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,27 +1,43 @@
 // suspension.apply: apply a TS to one notice (spec 002, API 3 and API 5).
 // In the caller's transaction: lock the VON row, read the reason's reference rows, decide
-// (domain), then write VON, the suspension record and the internet-zone copy (notice_store).
-#include "domain/suspension.hpp"
-#include "handler.hpp"
+// (domain), then write VON, the suspension record and the internet-zone copy (notice_store). The
+// payload is read through its contract (apply_suspension.hpp).
+#include "apply_suspension.hpp"
+
+#include "contract/payloads.hpp"
 #include "notice_store.hpp"
 
 namespace ocms::worker {
 
-std::expected<HandlerResult, pg::PgError> apply_suspension(HandlerContext& ctx) {
-    const auto& p = ctx.payload;
+namespace suspension_apply {
+
+std::expected<domain::ApplyTs, HandlerResult> parse_request(const json::Value& payload,
+                                                            const messages::Command& command) {
+    auto p = contract::decode<contract::SuspensionApply>(payload);
+    if (!p) return std::unexpected(payload_refused(contract::kSuspensionApply, p.error()));
     domain::ApplyTs cmd;
-    cmd.notice_no = NoticeNo(std::string(json::get_string(p, "noticeNo").value_or("")));
-    cmd.suspension_type = std::string(json::get_string(p, "suspensionType").value_or(""));
-    cmd.reason = ReasonCode(std::string(json::get_string(p, "reasonOfSuspension").value_or("")));
-    if (auto r = json::get_string(p, "suspensionRemarks")) cmd.remarks = std::string(*r);
-    cmd.officer = std::string(json::get_string(p, "officerAuthorisingSuspension").value_or(ctx.command.officer));
-    cmd.source = ctx.command.source;
-    cmd.checking = json::get_bool(p, "checking").value_or(false);
-    if (auto d = json::get_string(p, "dateOfSuspension")) {
-        auto t = parse_iso(*d);
-        if (!t) return HandlerResult{codes::kBadRequest, "dateOfSuspension is not an ISO 8601 date-time", ""};
+    cmd.notice_no = std::move(p->notice_no);
+    cmd.suspension_type = std::move(p->suspension_type);
+    cmd.reason = std::move(p->reason_of_suspension);
+    cmd.remarks = std::move(p->suspension_remarks);
+    cmd.officer = std::move(p->officer_authorising_suspension).value_or(command.officer);
+    cmd.source = command.source;
+    cmd.checking = p->checking.value_or(false);
+    if (p->date_of_suspension) {
+        auto t = parse_iso(*p->date_of_suspension);
+        if (!t)
+            return std::unexpected(HandlerResult{codes::kBadRequest, "dateOfSuspension is not an ISO 8601 date-time", ""});
         cmd.date_of_suspension = *t;
     }
+    return cmd;
+}
+
+}  // namespace suspension_apply
+
+std::expected<HandlerResult, pg::PgError> apply_suspension(HandlerContext& ctx) {
+    auto request = suspension_apply::parse_request(ctx.payload, ctx.command);
+    if (!request) return std::move(request.error());
+    const domain::ApplyTs& cmd = *request;
 
     auto state = store::lock_notice(ctx.db, cmd.notice_no);
     if (!state) return std::unexpected(state.error());

@@ -13,16 +13,6 @@ namespace stage_change {
 
 namespace {
 
-std::optional<std::string> opt_string(const json::Value& p, const char* key) {
-    if (auto s = json::get_string(p, key)) return std::string(*s);
-    return std::nullopt;
-}
-
-std::optional<Stage> opt_stage(const json::Value& p, const char* key) {
-    if (auto s = json::get_string(p, key)) return Stage(std::string(*s));
-    return std::nullopt;
-}
-
 std::string to_json(const std::function<void(json::Writer&)>& body) {
     rapidjson::StringBuffer sb;
     json::Writer w(sb);
@@ -64,34 +54,41 @@ std::string_view toppan_skip_name(domain::ToppanSkip s) {
     return "not_found";
 }
 
-std::expected<Request, RequestFault> parse_request(const json::Value& p) {
+std::expected<Request, RequestFault> parse_request(const json::Value& payload) {
+    auto p = contract::decode<contract::StageChange>(payload);
+    if (!p)
+        return std::unexpected(RequestFault{std::string(domain::stage_code::kInvalidFormat),
+                                            payload_refusal(contract::kStageChange, p.error())});
     Request r;
-    const auto mode = json::get_string(p, "mode").value_or("submit");
-    r.mode = mode == "toppan" ? Mode::toppan : mode == "plus" ? Mode::plus : Mode::submit;
+    r.mode = p->mode;
     auto& c = r.change;
-    c.notice_no = NoticeNo(std::string(json::get_string(p, "noticeNo").value_or("")));
+    c.notice_no = std::move(p->notice_no);
     c.api = r.mode == Mode::plus ? domain::StageApi::plus : domain::StageApi::submit;
-    c.source = std::string(json::get_string(p, "source").value_or(domain::change_source::kOcms));
-    c.new_stage = opt_stage(p, "newStage");
-    c.current_stage = opt_stage(p, "currentStage");
-    c.offender_type = opt_string(p, "offenderType");
-    c.reason = opt_string(p, "reason");
-    c.remarks = opt_string(p, "remarks");
-    c.officer = std::string(json::get_string(p, "officer").value_or(""));
-    c.dh_mha_check = json::get_bool(p, "dhMhaCheck").value_or(false);
-    c.is_confirmation = json::get_bool(p, "isConfirmation").value_or(false);
+    c.source = std::move(p->source);
+    c.new_stage = std::move(p->new_stage);
+    c.current_stage = std::move(p->current_stage);
+    c.offender_type = std::move(p->offender_type);
+    c.reason = std::move(p->reason);
+    c.remarks = std::move(p->remarks);
+    c.officer = std::move(p->officer);
+    c.dh_mha_check = p->dh_mha_check.value_or(false);
+    c.is_confirmation = p->is_confirmation.value_or(false);
 
-    auto date = [&](const char* key) -> std::expected<std::optional<TimePoint>, RequestFault> {
-        auto s = json::get_string(p, key);
+    // The dates as sent; one that is no real time is the spec's INVALID_FORMAT (named as the wire
+    // names it: the reply's words).
+    auto date = [](std::string_view key,
+                   const std::optional<std::string>& s) -> std::expected<std::optional<TimePoint>, RequestFault> {
         if (!s) return std::optional<TimePoint>{};
         auto t = parse_iso(*s);
-        if (!t) return std::unexpected(RequestFault{std::string(domain::stage_code::kInvalidFormat), std::string("Invalid ") + key + ": " + std::string(*s)});
+        if (!t)
+            return std::unexpected(RequestFault{std::string(domain::stage_code::kInvalidFormat),
+                                                "Invalid " + std::string(key) + ": " + *s});
         return std::optional<TimePoint>(*t);
     };
-    auto new_stage_date = date("newStageDate");
+    auto new_stage_date = date("newStageDate", p->new_stage_date);
     if (!new_stage_date) return std::unexpected(new_stage_date.error());
     c.new_stage_date = *new_stage_date;
-    auto processing_date = date("processingDate");
+    auto processing_date = date("processingDate", p->processing_date);
     if (!processing_date) return std::unexpected(processing_date.error());
     r.processing_date = *processing_date;
 

@@ -1,7 +1,9 @@
 #pragma once
 // stage.change (OCMS 15, spec 003): the pure halves of the handler, unit-tested without a
-// database: the payload (schemas/commands/stage.change.v1) as a request, and a decision as the
-// reply (appCode, message, data). The handler itself is change_stage() in handler.hpp.
+// database: the payload (schemas/commands/stage.change.v1, read through contract::StageChange) as a
+// request, and a decision as the reply (appCode, message, data). The handler itself is
+// change_stage() in handler.hpp.
+#include "contract/payloads.hpp"
 #include "domain/stage.hpp"
 #include "handler.hpp"
 #include "json/json.hpp"
@@ -12,7 +14,8 @@
 
 namespace ocms::worker::stage_change {
 
-enum class Mode { submit, plus, toppan };
+// The payload's mode (the contract's: one enum for the wire's words).
+using Mode = contract::StageMode;
 
 struct Request {
     Mode mode = Mode::submit;
@@ -31,7 +34,9 @@ struct RequestFault {
 
 // The payload, already valid against stage.change.v1. Toppan without currentStage or
 // processingDate: MISSING_DATA; a date that matches the pattern but is no real time
-// (2025-02-30T00:00:00): INVALID_FORMAT.
+// (2025-02-30T00:00:00): INVALID_FORMAT. A payload contract::decode refuses (only one the schema
+// refuses too, which the intake has dead-lettered before): INVALID_FORMAT, as the edge answers a
+// payload its schema refuses.
 std::expected<Request, RequestFault> parse_request(const json::Value& payload);
 
 // data: {"code", "outcome": "FAILED"}; appCode OCMS-4000. The edge takes the HTTP status from

@@ -4,6 +4,12 @@
 // decides (domain/court.hpp), and exactly the fields present are written: VON (spec 001's data
 // mapping), the internet-zone copy for the columns it has, and ocms_offence_notice_detail for
 // last_eburar_update. Absent = unchanged, null = cleared.
+//
+// Not read through contract::decode<CourtUpdate> as the other handlers read theirs:
+// court::check_court_record already is this payload's one reader (the edge's too), and it does
+// more than decode: every failing field at once (decode stops at the first) in OCMS-4022's
+// errors, and the values read (cents, times) and checked. Decoding first would check the shape
+// twice, and a refusal would get decode's answer instead of spec 001's.
 #include "court/court_record.hpp"
 #include "handler.hpp"
 

@@ -2,36 +2,39 @@
 // looping code re-apply the same TS (new sr_no, new due date) in the same transaction.
 // Field updates of spec 004 section 4: VON suspension fields cleared and next_processing_date
 // = now + 2 days; the internet-zone copy cleared; every open record of that type on the notice
-// gets date_of_revival, revival_reason, officer and remarks.
+// gets date_of_revival, revival_reason, officer and remarks. The payload is read through its
+// contract (revive_suspension.hpp).
+#include "revive_suspension.hpp"
+
+#include "contract/payloads.hpp"
 #include "core/log.hpp"
-#include "domain/revival.hpp"
-#include "handler.hpp"
 #include "notice_store.hpp"
 
 namespace ocms::worker {
 
-namespace {
+namespace revival_apply {
 
-domain::RevivalChannel channel_of(std::string_view s) {
-    using domain::RevivalChannel;
-    if (s == "plus") return RevivalChannel::plus;
-    if (s == "internal") return RevivalChannel::internal;
-    if (s == "hst") return RevivalChannel::hst;
-    if (s == "automatic") return RevivalChannel::automatic;
-    return RevivalChannel::staff;
+std::expected<Request, HandlerResult> parse_request(const json::Value& payload) {
+    auto p = contract::decode<contract::RevivalApply>(payload);
+    if (!p) return std::unexpected(payload_refused(contract::kRevivalApply, p.error()));
+    Request r;
+    auto& cmd = r.revive;
+    cmd.notice_no = std::move(p->notice_no);
+    cmd.suspension_type = std::move(p->suspension_type);
+    cmd.revival_reason = std::move(p->revival_reason);
+    cmd.remarks = std::move(p->revival_remarks);
+    cmd.officer = std::move(p->officer_authorising_revival);
+    cmd.channel = p->channel;
+    r.hst_id_no = std::move(p->hst_id_no);
+    return r;
 }
 
-}  // namespace
+}  // namespace revival_apply
 
 std::expected<HandlerResult, pg::PgError> revive_suspension(HandlerContext& ctx) {
-    const auto& p = ctx.payload;
-    domain::ReviveTs cmd;
-    cmd.notice_no = NoticeNo(std::string(json::get_string(p, "noticeNo").value_or("")));
-    cmd.suspension_type = std::string(json::get_string(p, "suspensionType").value_or("TS"));
-    cmd.revival_reason = ReasonCode(std::string(json::get_string(p, "revivalReason").value_or("")));
-    if (auto r = json::get_string(p, "revivalRemarks")) cmd.remarks = std::string(*r);
-    cmd.officer = std::string(json::get_string(p, "officerAuthorisingRevival").value_or(ctx.command.officer));
-    cmd.channel = channel_of(json::get_string(p, "channel").value_or("staff"));
+    auto request = revival_apply::parse_request(ctx.payload);
+    if (!request) return std::move(request.error());
+    const domain::ReviveTs& cmd = request->revive;
     const std::string& notice = cmd.notice_no.value();
 
     // The notice, locked, with its stage facts.
@@ -140,10 +143,10 @@ std::expected<HandlerResult, pg::PgError> revive_suspension(HandlerContext& ctx)
     }
     // The HST register entry goes once none of the tenant's notices is under TS-HST any more.
     if (cmd.channel == domain::RevivalChannel::hst) {
-        if (auto id = json::get_string(p, "hstIdNo")) {
+        if (const auto& id = request->hst_id_no) {
             // Lock the register row first: two workers reviving two notices of one tenant must
             // not both see the other's notice still open and both keep the row.
-            auto lock = ctx.db.exec("SELECT 1 FROM ocms_hst WHERE id_no = $1 FOR UPDATE", {std::string(*id)});
+            auto lock = ctx.db.exec("SELECT 1 FROM ocms_hst WHERE id_no = $1 FOR UPDATE", {*id});
             if (!lock) return std::unexpected(lock.error());
             auto del = ctx.db.exec(
                 "DELETE FROM ocms_hst h WHERE h.id_no = $1 AND NOT EXISTS ("
@@ -151,7 +154,7 @@ std::expected<HandlerResult, pg::PgError> revive_suspension(HandlerContext& ctx)
                 " JOIN LATERAL (SELECT reason_of_suspension FROM ocms_suspended_notice s WHERE s.notice_no = v.notice_no"
                 "   AND s.suspension_type = 'TS' AND s.date_of_revival IS NULL ORDER BY sr_no DESC LIMIT 1) l ON true"
                 " WHERE o.id_no = h.id_no AND v.suspension_type = 'TS' AND l.reason_of_suspension = 'HST')",
-                {std::string(*id)});
+                {*id});
             if (!del) return std::unexpected(del.error());
         }
     }

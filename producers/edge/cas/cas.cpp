@@ -1,7 +1,7 @@
 #include "cas.hpp"
 
 #include "core/log.hpp"
-#include "read_response.hpp"
+#include "reads/read_response.hpp"
 
 #include <set>
 

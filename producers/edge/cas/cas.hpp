@@ -6,8 +6,8 @@
 // (POST /v1/updateCourtNotices, the one that changes notices, is in court_update.hpp.)
 // Errors in spec 002's envelope {"data":{"appCode","message"}} with spec 001's codes. The pure
 // parts are in namespace cas so tests call them without sockets or a database.
-#include "../api.hpp"
-#include "../cas_store.hpp"
+#include "http/api.hpp"
+#include "cas_store.hpp"
 
 #include <expected>
 #include <string>

@@ -2,9 +2,9 @@
 
 #include "core/log.hpp"
 #include "core/money.hpp"
-#include "outcome_store.hpp"
+#include "store/outcome_store.hpp"
 
-#include "pool_run.hpp"
+#include "store/pool_run.hpp"
 
 namespace ocms::edge {
 

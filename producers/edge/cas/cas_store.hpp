@@ -8,7 +8,7 @@
 // write is its own statement, so one failure marks that notice only. CasStore is the seam the
 // handlers see (tests put a fake behind it); PgCasStore runs on its own small thread pool and
 // posts each answer to the caller's executor.
-#include "read_store.hpp"
+#include "reads/read_store.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/thread_pool.hpp>

@@ -1,8 +1,9 @@
 #include "court_update.hpp"
 
-#include "../cas_store.hpp"
-#include "batch_response.hpp"
+#include "cas_store.hpp"
+#include "dispatch/batch_response.hpp"
 #include "cas.hpp"
+#include "contract/payloads.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
 
@@ -66,25 +67,17 @@ std::vector<RecordCheck> check_records(const json::Value& body) {
 Built build_commands(std::vector<RecordCheck>& records, const std::string& officer, const RequestId& request_id,
                      TimePoint now, const json::SchemaRegistry* schemas) {
     Built b;
-    const TraceId trace(new_uuid());
+    // one trace for every command of the request
+    const contract::Origin origin{"CAS", officer, request_id, TraceId(new_uuid()), now, std::nullopt};
     int size = 0;
     for (const auto& r : records) size += r.payload ? 1 : 0;
     int index = 0;
     for (std::size_t i = 0; i < records.size(); ++i) {
         auto& r = records[i];
         if (!r.payload) continue;
-        messages::Command c;
-        c.command_id = CommandId(new_uuid());
-        c.type = kCommandType;
-        c.schema_version = 1;
-        c.issued_at = now;
-        c.source = "CAS";
-        c.officer = officer;
-        c.request_id = request_id;
-        c.trace_id = trace;
-        c.batch = messages::BatchPos{index++, size};
-        c.notice_no = NoticeNo(r.notice_no);
-        c.payload_json = *r.payload;
+        // The record as CAS sent it, byte for byte (the check above read it; nothing re-encodes it).
+        auto c = contract::make_envelope(contract::kCourtUpdate, NoticeNo(r.notice_no), *r.payload, origin,
+                                         messages::BatchPos{index++, size});
         if (auto refused = refuse_by_schema(schemas, c)) {  // the check above should have caught it
             r.errors.push_back({"record", refused->message});
             r.payload.reset();

@@ -7,8 +7,8 @@
 // applied by the workers, whose reply is that record's result. Partial success reports each
 // record. Pure parts in namespace court_api for tests.
 #include "contract/catalogue.hpp"
-#include "../api.hpp"
-#include "../gateway.hpp"
+#include "http/api.hpp"
+#include "dispatch/gateway.hpp"
 #include "court/court_record.hpp"
 #include "messages/messages.hpp"
 

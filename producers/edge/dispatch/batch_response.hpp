@@ -5,7 +5,7 @@
 //    "requestId":"...","results":[{"noticeNo","srNo","dueDateOfRevival","appCode","message"}...]}
 // successCount counts OCMS-2xxx results, errorCount every other answered or failed one; pending
 // results (OCMS-2002) count in neither.
-#include "../gateway.hpp"
+#include "gateway.hpp"
 #include "core/error.hpp"
 #include "core/types.hpp"
 #include "messages/messages.hpp"

@@ -19,7 +19,7 @@
 // delivery reports on the poll thread, deadlines on the io_context; all three meet in the
 // pending map behind one mutex. The caller's callback is posted to the executor it passes (the
 // session's strand) exactly once per dispatch.
-#include "api.hpp"
+#include "http/api.hpp"
 #include "config.hpp"
 #include "kafka/kafka.hpp"
 #include "messages/messages.hpp"

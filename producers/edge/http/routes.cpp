@@ -1,18 +1,18 @@
 #include "routes.hpp"
 
-#include "handlers/auto_revival_trigger.hpp"
-#include "handlers/cas.hpp"
-#include "handlers/change_stage.hpp"
-#include "handlers/court_update.hpp"
-#include "handlers/plus_apply_suspension.hpp"
-#include "handlers/notice_list.hpp"
-#include "handlers/ops.hpp"
-#include "handlers/probes.hpp"
-#include "handlers/reason_list.hpp"
-#include "handlers/request_outcome.hpp"
-#include "handlers/revive_suspension.hpp"
-#include "handlers/staff_apply_suspension.hpp"
-#include "handlers/user_list.hpp"
+#include "cas/cas.hpp"
+#include "cas/court_update.hpp"
+#include "ops/ops.hpp"
+#include "ops/probes.hpp"
+#include "outcome/request_outcome.hpp"
+#include "reads/notice_list.hpp"
+#include "reads/reason_list.hpp"
+#include "reads/user_list.hpp"
+#include "revival/auto_revival_trigger.hpp"
+#include "revival/revive_suspension.hpp"
+#include "stage/change_stage.hpp"
+#include "suspension/plus_apply_suspension.hpp"
+#include "suspension/staff_apply_suspension.hpp"
 
 namespace ocms::edge {
 
@@ -70,7 +70,7 @@ const std::vector<Route>& routes() {
          .style = EnvelopeStyle::ocms_flat, .handler = &handlers::revive_hst,
          .invalid_text = "Required field missing", .forbidden_text = "User not authorised to revive TS-HST"},
         // spec 003: change of processing stage. Reads and reports at the edge, changes as
-        // stage.change commands (handlers/change_stage.hpp); errors in spec 003's envelope.
+        // stage.change commands (stage/change_stage.hpp); errors in spec 003's envelope.
         {.method = verb::post, .path = "/api/v1/change-processing-stage/search",
          .auth = {.any_of_roles = {roles::kStaff}}, .body_schema = "http/change-stage-search.request",
          .style = EnvelopeStyle::success_error, .handler = &handlers::change_stage_search,

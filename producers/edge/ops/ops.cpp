@@ -1,6 +1,6 @@
 #include "ops.hpp"
 
-#include "../pipeline.hpp"
+#include "http/pipeline.hpp"
 
 #include "core/log.hpp"
 #include "core/time.hpp"

@@ -3,8 +3,8 @@
 // producers/edge/console (OCMS_CONSOLE_DIR; no data in it, so no token: the page asks for one),
 // and the /ops/api routes (role OPS) answer it: a notice's history, dead letters, parked notices
 // with retry and discard, recorded redrives and replays. The operator is the token's subject.
-#include "../api.hpp"
-#include "../ops_store.hpp"
+#include "http/api.hpp"
+#include "ops_store.hpp"
 
 #include <optional>
 #include <string>

@@ -1,8 +1,8 @@
 #include "ops_store.hpp"
 
-#include "outcome_store.hpp"
+#include "store/outcome_store.hpp"
 
-#include "pool_run.hpp"
+#include "store/pool_run.hpp"
 
 namespace ocms::edge {
 

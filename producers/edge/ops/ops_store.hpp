@@ -4,7 +4,7 @@
 // on them, recorded redrives and replays. OpsStore is the seam the handlers see; PgOpsStore runs
 // the blocking work (libpq, the replay's Kafka reads) on its own small thread pool and posts each
 // answer to the caller's executor.
-#include "read_store.hpp"
+#include "reads/read_store.hpp"
 #include "support/support_store.hpp"
 
 #include <boost/asio/any_io_executor.hpp>

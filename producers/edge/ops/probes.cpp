@@ -1,6 +1,6 @@
 #include "probes.hpp"
 
-#include "../gateway.hpp"
+#include "dispatch/gateway.hpp"
 #include "metrics/metrics.hpp"
 
 namespace ocms::edge::handlers {

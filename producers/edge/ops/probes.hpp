@@ -1,6 +1,6 @@
 #pragma once
 // Operational routes without authentication: liveness, readiness and Prometheus metrics.
-#include "../api.hpp"
+#include "http/api.hpp"
 
 namespace ocms::edge::handlers {
 // 200 while the process serves requests.

@@ -1,8 +1,8 @@
 #include "request_outcome.hpp"
 
-#include "batch_response.hpp"
+#include "dispatch/batch_response.hpp"
 #include "core/log.hpp"
-#include "routes.hpp"
+#include "http/routes.hpp"
 
 #include <algorithm>
 #include <limits>

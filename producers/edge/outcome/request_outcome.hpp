@@ -2,8 +2,8 @@
 // POST /v1/request-outcome: the outcome of an earlier request, read from the command inbox the
 // workers write (DESIGN.md invariant 7). Answers the batch shape with "status":
 // COMPLETE (every notice answered), PENDING (some not yet), UNKNOWN (no row for the id).
-#include "../api.hpp"
-#include "../outcome_store.hpp"
+#include "http/api.hpp"
+#include "store/outcome_store.hpp"
 
 #include <string>
 #include <vector>

@@ -2,8 +2,8 @@
 // POST /v1/validoffencenoticelist (spec 002 API 1): search notices for the Staff Portal's TS
 // screen, paged and ordered by notice number, with a projection ($field). Read straight from
 // PostgreSQL through ReadStore. Parsing the body and rendering the answer are pure functions.
-#include "../api.hpp"
-#include "../read_store.hpp"
+#include "http/api.hpp"
+#include "read_store.hpp"
 #include "core/error.hpp"
 
 #include <string>

@@ -2,7 +2,7 @@
 
 #include "core/money.hpp"
 #include "json/json.hpp"
-#include "outcome_store.hpp"  // with_connect_timeout
+#include "store/outcome_store.hpp"  // with_connect_timeout
 
 #include <boost/asio/post.hpp>
 

@@ -1,6 +1,6 @@
 #include "reason_list.hpp"
 
-#include "../routes.hpp"
+#include "http/routes.hpp"
 #include "core/log.hpp"
 #include "domain/suspension.hpp"
 #include "read_response.hpp"

@@ -4,8 +4,8 @@
 // (suspension_source OCMS_FE), a caller with only PLUS sees the PLUS codes. Looping and the
 // allowed stages come from ocms_suspension_reason_rule (docs/decisions.md "Reference data in
 // tables"). Parsing and rendering are pure functions.
-#include "../api.hpp"
-#include "../read_store.hpp"
+#include "http/api.hpp"
+#include "read_store.hpp"
 #include "core/error.hpp"
 
 #include <string>

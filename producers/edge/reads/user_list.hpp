@@ -1,8 +1,8 @@
 #pragma once
 // POST /v1/userlist (spec 002 API 4): the officers for the Staff Portal's drop-downs, ordered by
 // first name, last name (then user id, so equal names keep one order). Pure parse and render.
-#include "../api.hpp"
-#include "../read_store.hpp"
+#include "http/api.hpp"
+#include "read_store.hpp"
 #include "core/error.hpp"
 
 #include <string>

@@ -3,8 +3,8 @@
 // Services::jobs and answers {"success": true, "message": "Auto-revival: N due, N published,
 // 0 failed"}; success false and HTTP 500 with the same kind of message when the database or the
 // broker failed (a failed delivery counts as a broker failure). Body: none or {}.
-#include "../api.hpp"
-#include "../job_runner.hpp"
+#include "http/api.hpp"
+#include "ops/job_runner.hpp"
 
 #include <string>
 

@@ -1,5 +1,6 @@
 #include "revive_suspension.hpp"
 
+#include "contract/payloads.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "domain/suspension.hpp"
@@ -45,21 +46,6 @@ Result<Request> common(const json::Value& body, const char* list_key) {
     return r;
 }
 
-std::string payload_for(const Request& req, const std::string& notice) {
-    rapidjson::StringBuffer sb;
-    json::Writer w(sb);
-    w.StartObject();
-    json::kv(w, "noticeNo", std::string_view(notice));
-    json::kv(w, "suspensionType", std::string_view(req.suspension_type));
-    json::kv(w, "revivalReason", std::string_view(req.revival_reason));
-    if (req.remarks) json::kv(w, "revivalRemarks", std::string_view(*req.remarks));
-    json::kv(w, "officerAuthorisingRevival", std::string_view(req.officer));
-    json::kv(w, "channel", std::string_view(req.channel));
-    if (req.hst_id_no) json::kv(w, "hstIdNo", std::string_view(*req.hst_id_no));
-    w.EndObject();
-    return {sb.GetString(), sb.GetSize()};
-}
-
 std::string normalised(std::string_view s) {
     std::string out;
     bool space = false;
@@ -80,7 +66,7 @@ std::string normalised(std::string_view s) {
 Result<Request> from_staff(const json::Value& body) {
     auto r = common(body, "noticeNo");
     if (!r) return r;
-    r->channel = "staff";
+    r->channel = domain::RevivalChannel::staff;
     r->source = domain::source::kStaffPortal;
     return r;
 }
@@ -88,7 +74,7 @@ Result<Request> from_staff(const json::Value& body) {
 Result<Request> from_plus(const json::Value& body) {
     auto r = common(body, "noticeNo");
     if (!r) return r;
-    r->channel = "plus";
+    r->channel = domain::RevivalChannel::plus;
     r->source = "PLUS";
     return r;
 }
@@ -102,7 +88,7 @@ Result<Request> from_internal(const json::Value& body) {
     if (src == "004") r->source = "OCMS";
     else if (src == "005") r->source = "PLUS";
     else return fail(codes::kBadRequest, "revivalSource must be 004 (OCMS) or 005 (PLUS)");
-    r->channel = "internal";
+    r->channel = domain::RevivalChannel::internal;
     return r;
 }
 
@@ -112,7 +98,7 @@ Request from_hst(const json::Value& body, const std::vector<std::string>& notice
     r.suspension_type = "TS";
     r.revival_reason = kHstReason;
     r.officer = officer.empty() ? std::string("HST") : officer.substr(0, 50);
-    r.channel = "hst";
+    r.channel = domain::RevivalChannel::hst;
     r.source = domain::source::kStaffPortal;
     r.hst_id_no = str(body, "idNo");
     return r;
@@ -120,23 +106,21 @@ Request from_hst(const json::Value& body, const std::vector<std::string>& notice
 
 Result<std::vector<messages::Command>> build_commands(const Request& req, const RequestId& request_id, TimePoint now,
                                                       const json::SchemaRegistry* schemas) {
-    const TraceId trace(new_uuid());
+    contract::RevivalApply p;
+    p.suspension_type = req.suspension_type;
+    p.revival_reason = ReasonCode(req.revival_reason);
+    p.revival_remarks = req.remarks;
+    p.officer_authorising_revival = req.officer;
+    p.channel = req.channel;
+    p.hst_id_no = req.hst_id_no;
+    // one trace for every command of the request
+    const contract::Origin origin{req.source, req.officer, request_id, TraceId(new_uuid()), now, std::nullopt};
     const int size = int(req.notices.size());
     std::vector<messages::Command> out;
     out.reserve(req.notices.size());
     for (int i = 0; i < size; ++i) {
-        messages::Command c;
-        c.command_id = CommandId(new_uuid());
-        c.type = kCommandType;
-        c.schema_version = 1;
-        c.issued_at = now;
-        c.source = req.source;
-        c.officer = req.officer;
-        c.request_id = request_id;
-        c.trace_id = trace;
-        c.batch = messages::BatchPos{i, size};
-        c.notice_no = NoticeNo(req.notices[std::size_t(i)]);
-        c.payload_json = payload_for(req, req.notices[std::size_t(i)]);
+        p.notice_no = NoticeNo(req.notices[std::size_t(i)]);
+        auto c = contract::make_command(p, origin, messages::BatchPos{i, size});
         if (auto refused = refuse_by_schema(schemas, c)) return std::unexpected(*refused);
         out.push_back(std::move(c));
     }

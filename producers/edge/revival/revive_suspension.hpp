@@ -10,10 +10,10 @@
 // answers the JSON array of spec 004 1.1. The mappings are pure functions so unit tests need no
 // sockets, Kafka or database (docs/decisions.md "The revival routes at the edge").
 #include "contract/catalogue.hpp"
-#include "../api.hpp"
-#include "../gateway.hpp"
-#include "../read_store.hpp"
-#include "batch_response.hpp"
+#include "http/api.hpp"
+#include "dispatch/gateway.hpp"
+#include "reads/read_store.hpp"
+#include "dispatch/batch_response.hpp"
 #include "core/error.hpp"
 #include "messages/messages.hpp"
 
@@ -44,7 +44,7 @@ struct Request {
     std::string revival_reason;
     std::optional<std::string> remarks;
     std::string officer;
-    std::string channel;  // staff | plus | internal | hst (the command schema's enum)
+    domain::RevivalChannel channel = domain::RevivalChannel::staff;
     std::string source;   // the envelope's source
     std::optional<std::string> hst_id_no;
 };

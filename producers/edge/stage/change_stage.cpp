@@ -1,7 +1,8 @@
 #include "change_stage.hpp"
 
-#include "../pipeline.hpp"
+#include "http/pipeline.hpp"
 
+#include "contract/payloads.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "domain/stage.hpp"
@@ -76,28 +77,30 @@ std::expected<std::vector<std::string>, ApiError> notice_list(const json::Value&
     return out;
 }
 
-std::string payload_for(const StageCommandSpec& s) {
-    rapidjson::StringBuffer sb;
-    json::Writer w(sb);
-    w.StartObject();
-    json::kv(w, "noticeNo", std::string_view(s.notice_no));
-    json::kv(w, "mode", std::string_view(s.mode));
-    json::kv(w, "source", std::string_view(s.source));
-    json::kv(w, "officer", std::string_view(s.officer));
-    auto put = [&](const char* k, const std::optional<std::string>& v) {
-        if (v) json::kv(w, k, std::string_view(*v));
+// The command's payload for a spec; a mode outside the schema's enum is refused (INVALID_FORMAT).
+std::optional<contract::StageChange> payload_of(const StageCommandSpec& s) {
+    const auto mode = contract::parse_stage_mode(s.mode);
+    if (!mode) return std::nullopt;
+    auto stage = [](const std::optional<std::string>& v) -> std::optional<Stage> {
+        if (!v) return std::nullopt;
+        return Stage(*v);
     };
-    put("newStage", s.new_stage);
-    put("currentStage", s.current_stage);
-    put("offenderType", s.offender_type);
-    put("reason", s.reason);
-    put("remarks", s.remarks);
-    put("newStageDate", s.new_stage_date);
-    put("processingDate", s.processing_date);
-    if (s.dh_mha_check) json::kv(w, "dhMhaCheck", true);
-    if (s.is_confirmation) json::kv(w, "isConfirmation", true);
-    w.EndObject();
-    return body_of(sb);
+    auto flag = [](bool b) { return b ? std::optional<bool>(true) : std::nullopt; };  // false is left out
+    contract::StageChange p;
+    p.notice_no = NoticeNo(s.notice_no);
+    p.mode = *mode;
+    p.source = s.source;
+    p.officer = s.officer;
+    p.new_stage = stage(s.new_stage);
+    p.current_stage = stage(s.current_stage);
+    p.offender_type = s.offender_type;
+    p.reason = s.reason;
+    p.remarks = s.remarks;
+    p.dh_mha_check = flag(s.dh_mha_check);
+    p.is_confirmation = flag(s.is_confirmation);
+    p.new_stage_date = s.new_stage_date;
+    p.processing_date = s.processing_date;
+    return p;
 }
 
 std::optional<std::chrono::year_month_day> parse_day(std::string_view s) {
@@ -321,24 +324,18 @@ std::expected<std::vector<SubmitItem>, ApiError> submit_items(const json::Value&
 std::expected<std::vector<messages::Command>, ApiError> build_commands(const std::vector<StageCommandSpec>& specs,
                                                                       const RequestId& request_id, TimePoint now,
                                                                       const json::SchemaRegistry* schemas) {
-    const TraceId trace(new_uuid());
+    // one trace for every command of the request
+    contract::Origin origin{"", "", request_id, TraceId(new_uuid()), now, std::nullopt};
     const int size = int(specs.size());
     std::vector<messages::Command> out;
     out.reserve(specs.size());
     for (int i = 0; i < size; ++i) {
         const auto& s = specs[std::size_t(i)];
-        messages::Command c;
-        c.command_id = CommandId(new_uuid());
-        c.type = kCommandType;
-        c.schema_version = 1;
-        c.issued_at = now;
-        c.source = s.source;
-        c.officer = s.officer;
-        c.request_id = request_id;
-        c.trace_id = trace;
-        c.batch = messages::BatchPos{i, size};
-        c.notice_no = NoticeNo(s.notice_no);
-        c.payload_json = payload_for(s);
+        auto payload = payload_of(s);
+        if (!payload) return std::unexpected(bad(code::kInvalidFormat, "Unknown mode: " + s.mode));
+        origin.source = s.source;
+        origin.officer = s.officer;
+        auto c = contract::make_command(*payload, origin, messages::BatchPos{i, size});
         if (auto refused = refuse_by_schema(schemas, c))
             return std::unexpected(bad(code::kInvalidFormat, refused->message));
         out.push_back(std::move(c));

@@ -12,10 +12,10 @@
 // {"status":"FAILED","code","message"}). The pure parts (requests -> commands, replies ->
 // answers) are in namespace cps so tests call them without sockets, Kafka or a database.
 #include "contract/catalogue.hpp"
-#include "../api.hpp"
-#include "../change_stage_store.hpp"
-#include "../gateway.hpp"
-#include "batch_response.hpp"
+#include "http/api.hpp"
+#include "change_stage_store.hpp"
+#include "dispatch/gateway.hpp"
+#include "dispatch/batch_response.hpp"
 #include "messages/messages.hpp"
 
 #include <optional>

@@ -1,9 +1,9 @@
 #include "change_stage_store.hpp"
 
 #include "core/time.hpp"
-#include "outcome_store.hpp"
+#include "store/outcome_store.hpp"
 
-#include "pool_run.hpp"
+#include "store/pool_run.hpp"
 
 namespace ocms::edge {
 

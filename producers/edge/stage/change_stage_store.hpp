@@ -5,7 +5,7 @@
 // themselves are commands applied by the workers. ChangeStageStore is the seam the handlers see
 // (tests put a fake behind it); PgChangeStageStore runs the blocking work (libpq, libxlsxwriter,
 // the filesystem) on its own small thread pool and posts each answer to the caller's executor.
-#include "read_store.hpp"
+#include "reads/read_store.hpp"
 #include "reports/change_stage_xlsx.hpp"
 #include "reports/report_store.hpp"
 #include "stage_store/stage_store.hpp"

@@ -2,7 +2,7 @@
 // The one way the edge's stores run blocking work (libpq, files, a replay's Kafka reads) off the
 // io_context: on the store's own thread pool, the outcome (or an exception's text) posted back to
 // the caller's executor exactly once.
-#include "read_store.hpp"
+#include "reads/read_store.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/post.hpp>

@@ -1,5 +1,6 @@
 #include "plus_apply_suspension.hpp"
 
+#include "contract/payloads.hpp"
 #include "core/ids.hpp"
 #include "json/schema_registry.hpp"
 
@@ -11,22 +12,6 @@ namespace {
 
 // Spec 002 section 3, word for word (the same text the domain uses for a code PLUS may not use).
 constexpr std::string_view kSourceNotAuthorized = "Source not authorized to use this Suspension Code";
-
-std::string payload_for(const json::Value& body, TimePoint date_of_suspension) {
-    rapidjson::StringBuffer sb;
-    json::Writer w(sb);
-    w.StartObject();
-    json::kv(w, "noticeNo", json::get_string(body, "notice_no").value_or(""));
-    json::kv(w, "suspensionType", json::get_string(body, "suspension_type").value_or(""));
-    json::kv(w, "reasonOfSuspension", json::get_string(body, "reason_of_suspension").value_or(""));
-    if (auto r = json::get_string(body, "suspension_remarks")) json::kv(w, "suspensionRemarks", *r);
-    json::kv(w, "officerAuthorisingSuspension", json::get_string(body, "officer_authorising_suspension").value_or(""));
-    // An explicit offset: the topic is read by other systems, so the instant must not depend on
-    // a reader knowing that "no zone" means Singapore.
-    json::kv(w, "dateOfSuspension", format_offset(date_of_suspension));
-    w.EndObject();
-    return {sb.GetString(), sb.GetSize()};
-}
 
 }  // namespace
 
@@ -47,18 +32,19 @@ Result<Plan> plan(const json::Value& body, const RequestId& request_id, TimePoin
         return p;
     }
 
-    messages::Command c;
-    c.command_id = CommandId(new_uuid());
-    c.type = kCommandType;
-    c.schema_version = 1;
-    c.issued_at = now;
-    c.source = kSource;
-    c.officer = std::string(json::get_string(body, "officer_authorising_suspension").value_or(""));
-    c.request_id = request_id;
-    c.trace_id = TraceId(new_uuid());
-    c.batch = messages::BatchPos{0, 1};
-    c.notice_no = NoticeNo(notice);
-    c.payload_json = payload_for(body, *date);
+    contract::SuspensionApply payload;
+    payload.notice_no = NoticeNo(notice);
+    payload.suspension_type = std::string(json::get_string(body, "suspension_type").value_or(""));
+    payload.reason_of_suspension = ReasonCode(std::string(json::get_string(body, "reason_of_suspension").value_or("")));
+    if (auto r = json::get_string(body, "suspension_remarks")) payload.suspension_remarks = std::string(*r);
+    const std::string officer(json::get_string(body, "officer_authorising_suspension").value_or(""));
+    payload.officer_authorising_suspension = officer;
+    // An explicit offset: the topic is read by other systems, so the instant must not depend on
+    // a reader knowing that "no zone" means Singapore.
+    payload.date_of_suspension = format_offset(*date);
+    auto c = contract::make_command(payload, contract::Origin{std::string(kSource), officer, request_id,
+                                                              TraceId(new_uuid()), now, std::nullopt},
+                                    messages::BatchPos{0, 1});
     if (auto refused = refuse_by_schema(schemas, c)) return std::unexpected(*refused);
     Plan p;
     p.command = std::move(c);

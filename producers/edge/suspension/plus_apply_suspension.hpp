@@ -10,9 +10,9 @@
 // the edge answers that notice with OCMS-4000 "Source not authorized to use this Suspension
 // Code" in the batch shape (HTTP 200) and publishes nothing (docs/decisions.md "OCMS-4007 vs OCMS-5000").
 #include "contract/catalogue.hpp"
-#include "../api.hpp"
-#include "../gateway.hpp"
-#include "batch_response.hpp"
+#include "http/api.hpp"
+#include "dispatch/gateway.hpp"
+#include "dispatch/batch_response.hpp"
 #include "core/error.hpp"
 #include "messages/messages.hpp"
 

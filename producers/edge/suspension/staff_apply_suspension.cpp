@@ -1,6 +1,7 @@
 #include "staff_apply_suspension.hpp"
 
-#include "batch_response.hpp"
+#include "dispatch/batch_response.hpp"
+#include "contract/payloads.hpp"
 #include "core/ids.hpp"
 #include "json/schema_registry.hpp"
 
@@ -9,22 +10,6 @@
 namespace ocms::edge {
 
 namespace staff_apply {
-
-namespace {
-std::string payload_for(const json::Value& body, std::string_view notice) {
-    rapidjson::StringBuffer sb;
-    json::Writer w(sb);
-    w.StartObject();
-    json::kv(w, "noticeNo", notice);
-    json::kv(w, "suspensionType", json::get_string(body, "suspensionType").value_or(""));
-    json::kv(w, "reasonOfSuspension", json::get_string(body, "reasonOfSuspension").value_or(""));
-    if (auto r = json::get_string(body, "suspensionRemarks")) json::kv(w, "suspensionRemarks", *r);
-    json::kv(w, "officerAuthorisingSuspension", json::get_string(body, "officerAuthorisingSuspension").value_or(""));
-    if (auto c = json::get_bool(body, "checking")) json::kv(w, "checking", *c);
-    w.EndObject();
-    return {sb.GetString(), sb.GetSize()};
-}
-}  // namespace
 
 Result<std::vector<messages::Command>> build_commands(const json::Value& body, const RequestId& request_id,
                                                       TimePoint now, const json::SchemaRegistry* schemas) {
@@ -37,24 +22,23 @@ Result<std::vector<messages::Command>> build_commands(const json::Value& body, c
         if (!seen.insert(s).second) return fail(codes::kBadRequest, "Duplicate notice number: " + std::string(s));
     }
     const std::string officer(json::get_string(body, "officerAuthorisingSuspension").value_or(""));
-    const TraceId trace(new_uuid());  // one trace for every command of the request
+    // One payload for every notice of the request; only the notice differs. The officer is always
+    // written (an empty one fails the schema's minLength: a 400 now, not a dead letter later).
+    contract::SuspensionApply p;
+    p.suspension_type = std::string(json::get_string(body, "suspensionType").value_or(""));
+    p.reason_of_suspension = ReasonCode(std::string(json::get_string(body, "reasonOfSuspension").value_or("")));
+    if (auto r = json::get_string(body, "suspensionRemarks")) p.suspension_remarks = std::string(*r);
+    p.officer_authorising_suspension = officer;
+    p.checking = json::get_bool(body, "checking");
+    // one trace for every command of the request
+    const contract::Origin origin{std::string(kSource), officer, request_id, TraceId(new_uuid()), now, std::nullopt};
     const int size = int(notices->Size());
     std::vector<messages::Command> out;
     out.reserve(std::size_t(size));
     for (int i = 0; i < size; ++i) {
         const auto& n = (*notices)[rapidjson::SizeType(i)];
-        messages::Command c;
-        c.command_id = CommandId(new_uuid());
-        c.type = kCommandType;
-        c.schema_version = 1;
-        c.issued_at = now;
-        c.source = kSource;
-        c.officer = officer;
-        c.request_id = request_id;
-        c.trace_id = trace;
-        c.batch = messages::BatchPos{i, size};
-        c.notice_no = NoticeNo(std::string(n.GetString(), n.GetStringLength()));
-        c.payload_json = payload_for(body, std::string_view(n.GetString(), n.GetStringLength()));
+        p.notice_no = NoticeNo(std::string(n.GetString(), n.GetStringLength()));
+        auto c = contract::make_command(p, origin, messages::BatchPos{i, size});
         if (auto refused = refuse_by_schema(schemas, c)) return std::unexpected(*refused);
         out.push_back(std::move(c));
     }

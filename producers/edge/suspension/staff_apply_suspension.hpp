@@ -4,9 +4,9 @@
 // answer are pure functions so tests need no sockets, Kafka or clock.
 #include "contract/catalogue.hpp"
 #include "domain/suspension.hpp"
-#include "../api.hpp"
-#include "../gateway.hpp"
-#include "batch_response.hpp"
+#include "http/api.hpp"
+#include "dispatch/gateway.hpp"
+#include "dispatch/batch_response.hpp"
 #include "core/error.hpp"
 #include "messages/messages.hpp"
 

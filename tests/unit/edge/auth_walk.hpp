@@ -7,7 +7,7 @@
 // status, the route's own envelope (EnvelopeStyle), the code OCMS-4001 and the message the route
 // words (RouteAuth::token_text / apim_text, Route::forbidden_text) or the generic one.
 #include "json/json.hpp"
-#include "routes.hpp"
+#include "http/routes.hpp"
 
 #include <jwt.h>
 

@@ -1,7 +1,7 @@
 // POST /api/cron/auto-revival/trigger (spec 004 1.5) through the pipeline with a fake job runner:
 // roles, the empty body, and the answer {"success","message"}.
-#include "handlers/auto_revival_trigger.hpp"
-#include "job_runner.hpp"
+#include "revival/auto_revival_trigger.hpp"
+#include "ops/job_runner.hpp"
 #include "support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,9 +1,9 @@
 // The CAS and PLUS routes of spec 001 at the edge: the pure parts of handlers/cas.hpp (namespace
 // cas: getPaymentStatus 1.2, getNoticeUpdate 2.2) and handlers/court_update.hpp (namespace
 // court_api: updateCourtNotices 1.3) - no sockets, Kafka or database.
-#include "handlers/batch_response.hpp"
-#include "handlers/cas.hpp"
-#include "handlers/court_update.hpp"
+#include "dispatch/batch_response.hpp"
+#include "cas/cas.hpp"
+#include "cas/court_update.hpp"
 #include "support.hpp"
 
 #include <gtest/gtest.h>

@@ -2,7 +2,7 @@
 // namespace cps (requests -> criteria / commands, rows and replies -> answers) and match_path of
 // the pipeline (the {reportId} route) - no sockets, Kafka or database.
 #include "domain/stage.hpp"
-#include "handlers/change_stage.hpp"
+#include "stage/change_stage.hpp"
 #include "support.hpp"
 
 #include <gtest/gtest.h>

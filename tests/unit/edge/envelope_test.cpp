@@ -1,5 +1,5 @@
 // The one function that picks the HTTP status and the error envelope.
-#include "envelope.hpp"
+#include "http/envelope.hpp"
 #include "json/json.hpp"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // KafkaGateway with librdkafka's mock cluster (DESIGN.md: good for fast unit tests) and with an
 // unreachable broker; replies are fed with on_reply_bytes() instead of the reply consumer.
-#include "handlers/staff_apply_suspension.hpp"
+#include "suspension/staff_apply_suspension.hpp"
 #include "support.hpp"
 
 #include <gtest/gtest.h>

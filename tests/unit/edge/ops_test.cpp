@@ -1,6 +1,6 @@
 // The support console's run requests (handlers/ops.hpp ops::run_request): the body of POST
 // /ops/api/redrive and /ops/api/replay after its schema, as the OpsStore gets it.
-#include "handlers/ops.hpp"
+#include "ops/ops.hpp"
 #include "support.hpp"
 
 #include <gtest/gtest.h>

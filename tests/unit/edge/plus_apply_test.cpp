@@ -1,8 +1,8 @@
 // POST /v1/plus-apply-suspension (spec 002 API 5): the snake_case body -> one command, the
 // per-notice refusal of a foreign suspension_source, and the route's auth (JWT role PLUS and
 // Ocp-Apim-Subscription-Key) through the socket-free pipeline.
-#include "handlers/plus_apply_suspension.hpp"
-#include "routes.hpp"
+#include "suspension/plus_apply_suspension.hpp"
+#include "http/routes.hpp"
 #include "support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,11 +1,11 @@
 // The spec 002 read APIs (1 notice list, 2 suspension reason list, 4 user list): body parsing,
 // SQL and parameters, projection and rendering as pure functions, then through the pipeline
 // with a fake ReadStore (no PostgreSQL).
-#include "handlers/notice_list.hpp"
-#include "handlers/reason_list.hpp"
-#include "handlers/user_list.hpp"
-#include "read_store.hpp"
-#include "routes.hpp"
+#include "reads/notice_list.hpp"
+#include "reads/reason_list.hpp"
+#include "reads/user_list.hpp"
+#include "reads/read_store.hpp"
+#include "http/routes.hpp"
 #include "support.hpp"
 
 #include <gtest/gtest.h>

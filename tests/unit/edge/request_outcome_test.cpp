@@ -1,5 +1,5 @@
 // /v1/request-outcome's answer from inbox rows.
-#include "handlers/request_outcome.hpp"
+#include "outcome/request_outcome.hpp"
 #include "support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // The revival routes of spec 004 (handlers/revive_suspension.hpp): body -> revival.apply
 // commands, the answers, and who may call (401/403) - no sockets, Kafka or database.
-#include "handlers/revive_suspension.hpp"
-#include "routes.hpp"
+#include "revival/revive_suspension.hpp"
+#include "http/routes.hpp"
 #include "support.hpp"
 
 #include <gtest/gtest.h>

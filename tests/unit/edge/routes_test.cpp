@@ -1,6 +1,6 @@
 // The route table against schemas/openapi.yaml and the SchemaRegistry (STYLE.md 3).
 #include "auth_walk.hpp"
-#include "routes.hpp"
+#include "http/routes.hpp"
 #include "support.hpp"
 
 #include <gtest/gtest.h>

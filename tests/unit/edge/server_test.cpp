@@ -1,6 +1,6 @@
 // The server over a real socket (issue 14 point 9): what the parser refuses is answered in the
 // envelope, never a silent close; a token as large as auth accepts reaches auth.
-#include "server.hpp"
+#include "http/server.hpp"
 #include "support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // POST /v1/staff-apply-suspension as pure functions: body -> commands, replies -> answer.
-#include "handlers/staff_apply_suspension.hpp"
+#include "suspension/staff_apply_suspension.hpp"
 #include "support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,12 +1,12 @@
 #pragma once
 // Shared helpers of the edge unit tests: services over the repo's schemas, test JWTs (libjwt),
 // fakes behind CommandGateway and OutcomeStore, and a socket-free call into the pipeline.
-#include "gateway.hpp"
+#include "dispatch/gateway.hpp"
 #include "json/schema_registry.hpp"
 #include "metrics/metrics.hpp"
-#include "outcome_store.hpp"
-#include "pipeline.hpp"
-#include "schema_explain.hpp"
+#include "store/outcome_store.hpp"
+#include "http/pipeline.hpp"
+#include "http/schema_explain.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>

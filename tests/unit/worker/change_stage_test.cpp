@@ -5,21 +5,15 @@
 #include "json/schema_registry.hpp"
 #include "messages/messages.hpp"
 
+#include "../schema_fixture.hpp"
+
 #include <gtest/gtest.h>
 
 namespace ocms::worker::stage_change {
 namespace {
 
-const json::SchemaRegistry& registry() {
-    static auto r = json::SchemaRegistry::load(OCMS_SCHEMAS_DIR);
-    return *r;
-}
-
-json::Document doc(std::string_view text) {
-    auto d = json::parse(text);
-    EXPECT_TRUE(d.has_value()) << text;
-    return d ? std::move(*d) : json::Document{};
-}
+using test::registry;
+using test::doc;
 
 std::string check(std::string_view payload) { return registry().validate("commands/stage.change.v1", doc(payload)); }
 
@@ -153,6 +147,25 @@ TEST(StageChangeRequest, DatesWithAZoneOrFractionAreRead) {
         ASSERT_TRUE(r.has_value()) << date;
         EXPECT_EQ(r->change.new_stage_date, at("2025-09-30T06:58:42Z")) << date;
     }
+}
+
+// Cannot reach the handler (the intake dead-letters it first); if the schema and the contract ever
+// drift apart the caller gets the edge's answer to a payload its schema refuses, and no crash.
+TEST(StageChangeRequest, APayloadTheContractRefusesIsInvalidFormat) {
+    for (const char* p : {R"({"noticeNo":"N001","mode":"submit","source":"OCMS"})",
+                          R"({"noticeNo":"N001","mode":"validate","source":"OCMS","officer":"A"})",
+                          R"({"noticeNo":"N001","mode":"submit","source":"OCMS","officer":"A","dhMhaCheck":"yes"})",
+                          R"("not an object")"}) {
+        EXPECT_NE(check(p), "") << p;
+        auto r = parse_request(doc(p));
+        ASSERT_FALSE(r.has_value()) << p;
+        EXPECT_EQ(r.error().code, domain::stage_code::kInvalidFormat) << p;
+        EXPECT_TRUE(r.error().message.starts_with("Command rejected: commands/stage.change.v1 ")) << r.error().message;
+    }
+    auto r = parse_request(doc(R"({"noticeNo":"N001","mode":"submit","source":"OCMS"})"));
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().message, "Command rejected: commands/stage.change.v1 officer is required");
+    EXPECT_EQ(fault_result(r.error()).code, codes::kBadRequest);
 }
 
 // ---- decision -> reply --------------------------------------------------------------------------
