@@ -88,13 +88,6 @@ inline std::unexpected<Error> fail(Error e) { return std::unexpected(std::move(e
 // anything else (permission, read-only file system, no such file, bad argument) -> permanent.
 FaultKind classify_errno(int err) noexcept;
 
-// transitional (issue 15): the old std::string form of a Result, for the adapters kept until
-// their callers in producers/ and consumers/ move to Result<T>. Same text: the message.
-template <typename T>
-std::expected<T, std::string> message_only(Result<T> r) {
-    if (!r) return std::unexpected(std::move(r.error().message));
-    if constexpr (std::is_void_v<T>) return {};
-    else return std::move(*r);
-}
+
 
 }  // namespace ocms

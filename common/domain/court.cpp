@@ -1,5 +1,8 @@
 #include "domain/court.hpp"
 
+#include <charconv>
+#include <chrono>
+
 #include <algorithm>
 
 namespace ocms::domain {
@@ -91,6 +94,47 @@ CourtDecision decide_court_update(const CourtUpdate& u, bool notice_found, bool 
                   std::string(court_message::kUnknownStage) + ": " + u.next_processing_stage.value()}},
                 {}};
     return {codes::kSuccess, std::string(court_message::kSuccess), {}, present_fields(u)};
+}
+
+// ---- the day-end window ----------------------------------------------------------------------
+
+namespace {
+
+std::optional<int> minutes_of(std::string_view hhmm) {
+    if (hhmm.size() != 5 || hhmm[2] != ':') return std::nullopt;
+    int h = 0, m = 0;
+    auto num = [](std::string_view s, int& out) {
+        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+        return ec == std::errc() && p == s.data() + s.size();
+    };
+    if (!num(hhmm.substr(0, 2), h) || !num(hhmm.substr(3, 2), m)) return std::nullopt;
+    if (m < 0 || m > 59 || h < 0 || h > 24 || (h == 24 && m != 0)) return std::nullopt;
+    return h * 60 + m;
+}
+
+}  // namespace
+
+std::optional<DayendWindow> parse_dayend_window(std::string_view text) {
+    const auto dash = text.find('-');
+    if (dash == std::string_view::npos) return std::nullopt;
+    const auto start = minutes_of(text.substr(0, dash));
+    const auto end = minutes_of(text.substr(dash + 1));
+    if (!start || !end || *start == 24 * 60) return std::nullopt;
+    return DayendWindow{*start, *end};
+}
+
+bool window_open(const DayendWindow& w, TimePoint now) {
+    const auto local = now + kSingaporeOffset;
+    const auto since_midnight =
+        std::chrono::duration_cast<std::chrono::minutes>(local - std::chrono::floor<std::chrono::days>(local));
+    const int t = int(since_midnight.count());
+    if (w.start_minute == w.end_minute) return true;
+    if (w.start_minute < w.end_minute) return t >= w.start_minute && t < w.end_minute;
+    return t >= w.start_minute || t < w.end_minute;  // across midnight
+}
+
+bool is_ps_wwp(const std::optional<std::string>& suspension_type, const std::optional<std::string>& epr_reason) {
+    return suspension_type == "PS" && epr_reason == "WWP";
 }
 
 }  // namespace ocms::domain

@@ -121,4 +121,21 @@ struct CourtDecision {
 // (OCMS-2000 "Success"; an update with no field but notice_no is a success that writes nothing).
 CourtDecision decide_court_update(const CourtUpdate& u, bool notice_found, bool next_stage_known);
 
+// ---- the day-end window (spec 001 1.3): CAS may update court notices only inside it ----------
+
+// The window as minutes after Singapore midnight, from parameter CAS/DAYEND_WINDOW ("20:00-07:00";
+// 24:00 only as an end). nullopt: not HH:MM-HH:MM.
+struct DayendWindow {
+    int start_minute = 0;
+    int end_minute = 0;
+};
+std::optional<DayendWindow> parse_dayend_window(std::string_view text);
+// Whether `now` (read in Singapore time) is inside: start inclusive, end exclusive; a window whose
+// end is before its start runs across midnight; equal ends are the whole day.
+bool window_open(const DayendWindow& window, TimePoint now);
+
+// getNoticeUpdate (spec 001 1.2): a notice under PS with EPR reason WWP (exact, upper case) is the
+// only one whose court fields the answer carries; for any other they "should not" be sent.
+bool is_ps_wwp(const std::optional<std::string>& suspension_type, const std::optional<std::string>& epr_reason);
+
 }  // namespace ocms::domain

@@ -1,4 +1,5 @@
 #include "domain/revival.hpp"
+#include "domain/suspension.hpp"
 
 #include <array>
 #include <charconv>
@@ -17,6 +18,12 @@ inline constexpr AppCode kCodeNoActive{"OCMS-4006"};
 inline constexpr AppCode kCodeNotAllowed{"OCMS-4007"};
 
 }  // namespace
+
+std::optional<std::string_view> source_of_revival_code(std::string_view code) {
+    if (code == revival_source::kOcms) return source::kOcms;
+    if (code == revival_source::kPlus) return source::kPlus;
+    return std::nullopt;
+}
 
 bool plus_may_revive(const ReasonCode& code) {
     static constexpr std::array<std::string_view, 6> kPlusCodes{"APE", "APP", "CCE", "MS", "PRI", "RED"};

@@ -33,6 +33,10 @@ inline constexpr std::string_view kOcms = "004";
 inline constexpr std::string_view kPlus = "005";
 }  // namespace revival_source
 
+// The envelope's source for a revivalSource code of apply-revival: 004 -> "OCMS", 005 -> "PLUS";
+// nullopt for any other code (the request is refused).
+std::optional<std::string_view> source_of_revival_code(std::string_view code);
+
 // The spec's messages (004 sections 1 and 3, appendix).
 namespace revival_message {
 inline constexpr std::string_view kUnknownType = "Unknown suspension type";

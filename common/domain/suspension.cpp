@@ -20,6 +20,10 @@ TimePoint revival_due_date(TimePoint date_of_suspension, int no_of_days_for_revi
     return date_of_suspension + std::chrono::days{no_of_days_for_revival};
 }
 
+bool claimed_source_allowed(const std::optional<std::string>& claimed, std::string_view caller_source) {
+    return !claimed || *claimed == caller_source;
+}
+
 std::string recorded_source(std::string_view caller_source) {
     return std::string(caller_source == source::kPlus ? source::kPlus : source::kOcms);
 }

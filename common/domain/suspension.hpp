@@ -103,6 +103,11 @@ bool is_paid(const NoticeState& notice);
 // date_of_suspension + N days (fixed UTC+8, so N days is N * 24 h and keeps the local time).
 TimePoint revival_due_date(TimePoint date_of_suspension, int no_of_days_for_revival);
 
+// A caller that names the source it speaks for (PLUS's suspension_source, spec 002 API 5) may
+// name only its own: PLUS sending "OCMS_FE" is refused with ts_message::kSourceNotAuthorized
+// before anything is published. Absent: the caller's own.
+bool claimed_source_allowed(const std::optional<std::string>& claimed, std::string_view caller_source);
+
 // ocms_suspended_notice.suspension_source for a caller: "PLUS" for PLUS, "OCMS" otherwise
 // (the spec's INSERT writes 'OCMS' for the staff portal).
 std::string recorded_source(std::string_view caller_source);

@@ -9,19 +9,6 @@
 
 namespace ocms::http {
 
-namespace {
-// A provider written against the std::string interface says nothing about the kind: transient,
-// as the client treats every failed refresh (it tries again).
-Result<std::string> from_text(std::expected<std::string, std::string> t) {
-    if (!t) return fail(Error::transient(kApiError, std::move(t.error())));
-    return std::move(*t);
-}
-}  // namespace
-
-Result<std::string> TokenProvider::current_token() { return from_text(current()); }
-
-Result<std::string> TokenProvider::refresh_token() { return from_text(refresh()); }
-
 OAuthClientCredentials::OAuthClientCredentials(OAuthConfig cfg, SteadyClock now)
     : cfg_(std::move(cfg)), now_(now ? std::move(now) : SteadyClock([] { return std::chrono::steady_clock::now(); })) {
     ensure_curl_global_init();

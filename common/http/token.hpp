@@ -8,7 +8,6 @@
 #include "http/transport.hpp"
 
 #include <chrono>
-#include <expected>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -21,17 +20,9 @@ class TokenProvider {
 public:
     virtual ~TokenProvider() = default;
     // A token believed valid (may fetch one if none is cached or it has expired).
-    virtual Result<std::string> current_token();
+    virtual Result<std::string> current_token() = 0;
     // Drop the cached token and fetch a new one (the server said 401).
-    virtual Result<std::string> refresh_token();
-
-    // transitional (issue 15): the std::string-error interface. Providers still written against
-    // it (tests/unit/jobs/revival_client_test.cpp FixedToken) override only these two, and the
-    // defaults of current_token()/refresh_token() adapt them: the same text as the message, code
-    // OCMS-9999, kind transient (the client retries a failed refresh whatever the cause). When
-    // those providers move, these two go and the pair above becomes pure virtual.
-    virtual std::expected<std::string, std::string> current() = 0;
-    virtual std::expected<std::string, std::string> refresh() = 0;
+    virtual Result<std::string> refresh_token() = 0;
 };
 
 struct OAuthConfig {
@@ -60,9 +51,6 @@ public:
     // not change by asking again), an answer without a token (permanent).
     Result<std::string> current_token() override;
     Result<std::string> refresh_token() override;
-    // transitional (issue 15): the same, the Error's message as the text.
-    std::expected<std::string, std::string> current() override { return message_only(current_token()); }
-    std::expected<std::string, std::string> refresh() override { return message_only(refresh_token()); }
 
 private:
     Result<std::string> fetch_locked();

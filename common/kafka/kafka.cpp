@@ -151,11 +151,6 @@ Result<std::unique_ptr<Producer>> Producer::make(const std::string& brokers, con
     return std::unique_ptr<Producer>(new Producer(*rk));
 }
 
-std::expected<std::unique_ptr<Producer>, std::string> Producer::create(const std::string& brokers,
-                                                                       const ConfigMap& extra) {
-    return message_only(make(brokers, extra));
-}
-
 Producer::~Producer() {
     rd_kafka_flush(rk_, 5000);
     rd_kafka_destroy(rk_);
@@ -262,12 +257,6 @@ Result<std::unique_ptr<Consumer>> Consumer::make(const std::string& brokers, con
     if (!rk) return fail(std::move(rk.error()));
     rd_kafka_poll_set_consumer(*rk);
     return std::unique_ptr<Consumer>(new Consumer(*rk));
-}
-
-std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(const std::string& brokers,
-                                                                       const std::string& group_id,
-                                                                       const ConfigMap& extra) {
-    return message_only(make(brokers, group_id, extra));
 }
 
 Consumer::~Consumer() {

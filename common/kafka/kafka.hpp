@@ -76,10 +76,6 @@ public:
     // Error (classify(RD_KAFKA_RESP_ERR__INVALID_ARG)): the process cannot publish; the message
     // is librdkafka's ("linger.ms: Configuration property ... value ...").
     static Result<std::unique_ptr<Producer>> make(const std::string& brokers, const ConfigMap& extra = {});
-    // transitional (issue 15): callers in producers/ move next (make() gives the same text in
-    // .error().message).
-    static std::expected<std::unique_ptr<Producer>, std::string> create(const std::string& brokers,
-                                                                         const ConfigMap& extra = {});
     ~Producer();
     Producer(const Producer&) = delete;
     Producer& operator=(const Producer&) = delete;
@@ -139,11 +135,6 @@ public:
     // group_id empty: assign mode (no group membership). Errors as Producer::make's.
     static Result<std::unique_ptr<Consumer>> make(const std::string& brokers, const std::string& group_id,
                                                   const ConfigMap& extra = {});
-    // transitional (issue 15): callers in producers/ and consumers/ move next (make() gives the
-    // same text in .error().message).
-    static std::expected<std::unique_ptr<Consumer>, std::string> create(const std::string& brokers,
-                                                                         const std::string& group_id,
-                                                                         const ConfigMap& extra = {});
     ~Consumer();
     Consumer(const Consumer&) = delete;
     Consumer& operator=(const Consumer&) = delete;

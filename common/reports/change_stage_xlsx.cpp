@@ -265,10 +265,4 @@ Result<std::string> render_change_stage_xlsx(const ChangeStageReportMeta& meta,
     return read_file(path);
 }
 
-std::expected<std::string, std::string> build_change_stage_xlsx(const ChangeStageReportMeta& meta,
-                                                                const std::vector<ChangeStageReportRow>& rows,
-                                                                const std::filesystem::path& tmp_dir) {
-    return message_only(render_change_stage_xlsx(meta, rows, tmp_dir));
-}
-
 }  // namespace ocms::reports

@@ -79,11 +79,4 @@ Result<std::string> render_change_stage_xlsx(const ChangeStageReportMeta& meta,
                                              const std::vector<ChangeStageReportRow>& rows,
                                              const std::filesystem::path& tmp_dir = {});
 
-// transitional (issue 15): render_change_stage_xlsx with the error as text (the same text as
-// .error().message), until producers/edge/stage/change_stage_store.cpp and
-// tests/fuzz/edge_http.cpp move to it.
-std::expected<std::string, std::string> build_change_stage_xlsx(const ChangeStageReportMeta& meta,
-                                                                const std::vector<ChangeStageReportRow>& rows,
-                                                                const std::filesystem::path& tmp_dir = {});
-
 }  // namespace ocms::reports

@@ -43,14 +43,6 @@ public:
     // The bytes of report_id; nullopt when there is no such report or the id is invalid.
     virtual Result<std::optional<std::string>> load(const std::string& report_id) const = 0;
 
-    // transitional (issue 15): save() and load() with the error as text (the same text as
-    // .error().message), until producers/edge/stage/change_stage_store.cpp moves to them.
-    std::expected<void, std::string> put(const std::string& report_id, std::string_view bytes) {
-        return message_only(save(report_id, bytes));
-    }
-    std::expected<std::optional<std::string>, std::string> get(const std::string& report_id) const {
-        return message_only(load(report_id));
-    }
 };
 
 // True only for the exact shape new_report_id makes.

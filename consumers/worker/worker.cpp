@@ -164,19 +164,19 @@ void Worker::support_duties(std::unique_ptr<pg::Connection>& db, bool batch_touc
 }
 
 int Worker::run() {
-    auto consumer = kafka::Consumer::create(s_.brokers, s_.group_id,
-                                            {{"max.poll.interval.ms", "600000"},
-                                             {"session.timeout.ms", "10000"},
-                                             {"heartbeat.interval.ms", "1000"},
-                                             {"partition.assignment.strategy", "range,roundrobin"}});
+    auto consumer = kafka::Consumer::make(s_.brokers, s_.group_id,
+                                          {{"max.poll.interval.ms", "600000"},
+                                           {"session.timeout.ms", "10000"},
+                                           {"heartbeat.interval.ms", "1000"},
+                                           {"partition.assignment.strategy", "range,roundrobin"}});
     if (!consumer) {
-        log::error("cannot create consumer", {{"error", consumer.error()}});
+        log::error("cannot create consumer", {{"error", consumer.error().message}});
         return 2;
     }
     consumer_ = std::move(*consumer);
-    auto producer = kafka::Producer::create(s_.brokers, {{"message.timeout.ms", std::to_string(s_.message_timeout_ms)}});
+    auto producer = kafka::Producer::make(s_.brokers, {{"message.timeout.ms", std::to_string(s_.message_timeout_ms)}});
     if (!producer) {
-        log::error("cannot create producer", {{"error", producer.error()}});
+        log::error("cannot create producer", {{"error", producer.error().message}});
         return 2;
     }
     producer_ = std::move(*producer);

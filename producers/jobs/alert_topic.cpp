@@ -25,36 +25,48 @@ std::string alert_event_json(const http::Alert& a, std::string_view alert_id, st
     return {buf.GetString(), buf.GetSize()};
 }
 
-std::expected<std::shared_ptr<TopicAlertSink>, std::string> TopicAlertSink::create(const std::string& brokers,
-                                                                                    std::string source,
-                                                                                    std::chrono::milliseconds flush_timeout) {
+Result<std::shared_ptr<TopicAlertSink>> TopicAlertSink::create(const std::string& brokers, std::string source,
+                                                               std::chrono::milliseconds flush_timeout) {
     // The delivery timeout equals the flush timeout, so a report (ok or failed) always arrives
     // by the time flush gives up.
-    auto p = kafka::Producer::create(brokers, {{"message.timeout.ms", std::to_string(flush_timeout.count())},
-                                               {"client.id", source + "-alerts"}});
-    if (!p) return std::unexpected("Kafka producer for " + std::string(kTopicAlert) + ": " + p.error());
+    auto p = kafka::Producer::make(brokers, {{"message.timeout.ms", std::to_string(flush_timeout.count())},
+                                             {"client.id", source + "-alerts"}});
+    if (!p) {
+        Error e = std::move(p.error());
+        e.message = "Kafka producer for " + std::string(kTopicAlert) + ": " + e.message;
+        return fail(std::move(e));
+    }
     return std::shared_ptr<TopicAlertSink>(new TopicAlertSink(std::move(*p), std::move(source), flush_timeout));
 }
 
-std::expected<void, std::string> TopicAlertSink::publish(const http::Alert& a) {
+Result<void> TopicAlertSink::publish(const http::Alert& a) {
     const std::string id = new_uuid();
-    // 0 = no report yet, 1 = acknowledged, 2 = failed; the error text is written before the state.
+    // 0 = no report yet, 1 = acknowledged, 2 = failed; the error is written before the state.
     struct State {
         std::atomic<int> done{0};
+        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
         std::string error;
     };
     auto st = std::make_shared<State>();
+    rd_kafka_resp_err_t code = RD_KAFKA_RESP_ERR_NO_ERROR;
     auto err = producer_->produce(kTopicAlert, -1, a.api_name, alert_event_json(a, id, source_), {{"ocms-alert-id", id}},
                                   [st](const kafka::DeliveryReport& r) {
-                                      if (!r.ok()) st->error = r.error;
+                                      if (!r.ok()) {
+                                          st->err = r.err;
+                                          st->error = r.error;
+                                      }
                                       st->done = r.ok() ? 1 : 2;
-                                  });
-    if (err) return std::unexpected(*err);
+                                  },
+                                  &code);
+    if (err) return fail(kafka::to_error(code, *err));
     producer_->flush(flush_timeout_);
     switch (st->done.load()) {
         case 1: return {};
-        case 2: return std::unexpected(st->error);
-        default: return std::unexpected("not acknowledged within " + std::to_string(flush_timeout_.count()) + " ms");
+        case 2: return fail(kafka::to_error(st->err, st->error));
+        default:
+            // No report yet: the broker may still take it (transient, as librdkafka's own timeout).
+            return fail(kafka::to_error(RD_KAFKA_RESP_ERR__TIMED_OUT,
+                                        "not acknowledged within " + std::to_string(flush_timeout_.count()) + " ms"));
     }
 }
 
@@ -62,7 +74,7 @@ void TopicAlertSink::alert(const http::Alert& a) {
     try {
         auto r = publish(a);
         if (r) log::info("alert event published", {{"topic", kTopicAlert}, {"api", a.api_name}});
-        else log::error("alert event not published", {{"topic", kTopicAlert}, {"api", a.api_name}, {"alert", a.error}, {"error", r.error()}});
+        else log::error("alert event not published", {{"topic", kTopicAlert}, {"api", a.api_name}, {"alert", a.error}, {"error", r.error().message}});
     } catch (const std::exception& e) {
         log::error("alert event not published", {{"topic", kTopicAlert}, {"api", a.api_name}, {"error", e.what()}});
     }

@@ -9,11 +9,16 @@
 // one-shot mode exits right after a failed run, and an alert still in a queue would be lost.
 // It never throws (AlertSink's contract): an event that cannot be published is logged at
 // error level. Thread-safe: produce and flush are, and each alert tracks its own report.
+//
+// Errors (issue 15) are OCMS-5000, their kind kafka::classify's: a producer that cannot be made
+// is fatal (a refused setting, an unreadable OCMS_KAFKA_CONFIG); an event the broker refused or
+// did not acknowledge within flush_timeout is what librdkafka's error says (a timeout or an
+// unreachable broker transient, a message too large permanent).
+#include "core/error.hpp"
 #include "http/alert.hpp"
 #include "kafka/kafka.hpp"
 
 #include <chrono>
-#include <expected>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,13 +34,14 @@ std::string alert_event_json(const http::Alert& a, std::string_view alert_id, st
 class TopicAlertSink final : public http::AlertSink {
 public:
     // source: the process raising alerts ("ocms-scheduler").
-    static std::expected<std::shared_ptr<TopicAlertSink>, std::string> create(
+    // Errors: Producer::make's, the message prefixed "Kafka producer for ocms.alert: ".
+    static Result<std::shared_ptr<TopicAlertSink>> create(
         const std::string& brokers, std::string source,
         std::chrono::milliseconds flush_timeout = std::chrono::milliseconds{10'000});
 
     void alert(const http::Alert& a) override;
     // The same, reporting the failure (tests).
-    std::expected<void, std::string> publish(const http::Alert& a);
+    Result<void> publish(const http::Alert& a);
 
 private:
     TopicAlertSink(std::unique_ptr<kafka::Producer> p, std::string source, std::chrono::milliseconds flush_timeout)

@@ -37,8 +37,8 @@ messages::Command auto_revival_command(const std::string& notice_no, long long s
     return c;
 }
 
-std::expected<AutoRevivalStats, std::string> run_auto_revival(pg::Connection& db, kafka::Producer& producer,
-                                                              TimePoint now, const AutoRevivalOptions& o) {
+Result<AutoRevivalStats> revive_due_notices(pg::Connection& db, kafka::Producer& producer, TimePoint now,
+                                            const AutoRevivalOptions& o) {
     AutoRevivalStats stats;
     const TraceId run(new_uuid());
     const std::string topic(contract::kRevivalApply.topic);
@@ -55,7 +55,7 @@ std::expected<AutoRevivalStats, std::string> run_auto_revival(pg::Connection& db
             "WHERE v.suspension_type = 'TS' AND v.due_date_of_revival <= $1::timestamptz AND v.notice_no > $2 "
             "ORDER BY v.notice_no LIMIT $3",
             {at, after, std::to_string(o.page)});
-        if (!page) return std::unexpected(page.error().message);
+        if (!page) return fail(pg::to_error(page.error()));
         const int rows = page->rows();
         for (int i = 0; i < rows; ++i) {
             std::string notice(page->get(i, 0));

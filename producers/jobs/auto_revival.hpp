@@ -12,6 +12,7 @@
 //
 // The payload is contract::RevivalApply, encoded by the contract (escaped as JSON: an officer
 // with a quote stays one string) and wrapped by contract::make_command.
+#include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
 #include "kafka/kafka.hpp"
@@ -37,11 +38,12 @@ struct AutoRevivalOptions {
     std::function<void(const AutoRevivalStats&)> progress;  // after each page
 };
 
-// db: any role that may read VON and ocms_suspended_notice. Returns an error text when the
-// database failed (what was published before stays published: a new run continues safely).
-std::expected<AutoRevivalStats, std::string> run_auto_revival(pg::Connection& db, kafka::Producer& producer,
-                                                              TimePoint now, const AutoRevivalOptions& options = {});
-
+// db: any role that may read VON and ocms_suspended_notice. The error is a failed query,
+// pg::to_error's (OCMS-5000, transient or permanent as the SQLSTATE says; what was published
+// before stays published: a new run continues safely). Commands the broker did not take are not
+// an error: they are counted in `failed`.
+Result<AutoRevivalStats> revive_due_notices(pg::Connection& db, kafka::Producer& producer, TimePoint now,
+                                            const AutoRevivalOptions& options = {});
 // The deterministic command id of the revival of one open record.
 std::string auto_revival_command_id(const std::string& notice_no, long long sr_no);
 

@@ -281,14 +281,20 @@ http::ClientOptions cas_client_options(const CasVipSettings& s, std::shared_ptr<
 
 // ---- the job --------------------------------------------------------------------------------
 
-std::expected<VipRefreshStats, std::string> replace_vip_vehicles(pg::Connection& db, const std::vector<VipVehicle>& list,
-                                                                 const VipRefreshOptions& o) {
-    auto fail_rolled_back = [&](std::string what, const pg::PgError& e) -> std::unexpected<std::string> {
+Error vip_replace_error(std::string_view step, const pg::PgError& e) {
+    Error out = pg::to_error(e);
+    std::string m = std::string(step) + ": " + e.message;
+    if (!e.sqlstate.empty()) m += " (SQLSTATE " + e.sqlstate + ")";
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+    out.message = std::move(m);
+    return out;
+}
+
+Result<VipRefreshStats> replace_vip_vehicles(pg::Connection& db, const std::vector<VipVehicle>& list,
+                                             const VipRefreshOptions& o) {
+    auto fail_rolled_back = [&](std::string_view step, const pg::PgError& e) -> std::unexpected<Error> {
         if (db.ok()) (void)db.command("ROLLBACK");
-        std::string m = what + ": " + e.message;
-        if (!e.sqlstate.empty()) m += " (SQLSTATE " + e.sqlstate + ")";
-        while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-        return std::unexpected(std::move(m));
+        return fail(vip_replace_error(step, e));
     };
     if (auto b = db.command("BEGIN"); !b) return fail_rolled_back("BEGIN", b.error());
     // set_config(..., true) = SET LOCAL, with the value as a parameter.
@@ -318,9 +324,9 @@ std::expected<VipRefreshStats, std::string> replace_vip_vehicles(pg::Connection&
     return stats;
 }
 
-std::expected<std::optional<TimePoint>, std::string> vip_last_refreshed(pg::Connection& db) {
+Result<std::optional<TimePoint>> vip_last_refreshed(pg::Connection& db) {
     auto r = db.exec("SELECT (extract(epoch FROM max(cre_date)) * 1000000)::bigint FROM ocms_vip_vehicle");
-    if (!r) return std::unexpected(r.error().message);
+    if (!r) return fail(pg::to_error(r.error()));
     if (r->rows() == 0 || r->is_null(0, 0)) return std::optional<TimePoint>{};
     return std::optional<TimePoint>{from_micros(r->get_int(0, 0))};
 }
@@ -370,7 +376,7 @@ std::expected<VipRefreshStats, VipRefreshError> run_vip_refresh(http::HttpClient
     auto db = pg::Connection::connect(pg_url);
     if (!db) return failed(VipFailure::database, "connecting to PostgreSQL: " + db.error().message, true);
     auto stats = replace_vip_vehicles(**db, *list, o);
-    if (!stats) return failed(VipFailure::database, stats.error() + " (rolled back)", true);
+    if (!stats) return failed(VipFailure::database, stats.error().message + " (rolled back)", true);
 
     log::info("vip refresh finished", {{"job", "vip-refresh"},
                                        {"runId", run_id},

@@ -20,6 +20,7 @@
 // So give the client and the job the same sink (e-mail + ocms.alert through MultiAlertSink).
 //
 // Threading: run_vip_refresh is one call on one thread; the pure functions are re-entrant.
+#include "core/error.hpp"
 #include "core/time.hpp"
 #include "http/alert.hpp"
 #include "http/client.hpp"
@@ -130,12 +131,18 @@ struct VipRefreshStats {
 };
 
 // Replaces the table's rows with `list` in one transaction; on any error it rolls back and
-// returns the database's message (the table is unchanged).
-std::expected<VipRefreshStats, std::string> replace_vip_vehicles(pg::Connection& db, const std::vector<VipVehicle>& list,
-                                                                 const VipRefreshOptions& o);
+// returns vip_replace_error's Error for the step that failed (the table is unchanged).
+Result<VipRefreshStats> replace_vip_vehicles(pg::Connection& db, const std::vector<VipVehicle>& list,
+                                             const VipRefreshOptions& o);
 
-// max(cre_date) of ocms_vip_vehicle (none when empty).
-std::expected<std::optional<TimePoint>, std::string> vip_last_refreshed(pg::Connection& db);
+// The Error of a step of replace_vip_vehicles that failed: the message "<step>: <database's
+// message> (SQLSTATE <code>)" (without the SQLSTATE when there is none, trailing newlines and
+// spaces trimmed), code OCMS-5000, the kind pg::to_error gives the PgError (a lock timeout or a
+// lost connection transient: the refresh may simply run again; a refused privilege permanent).
+Error vip_replace_error(std::string_view step, const pg::PgError& e);
+
+// max(cre_date) of ocms_vip_vehicle (none when empty). Errors: pg::to_error's.
+Result<std::optional<TimePoint>> vip_last_refreshed(pg::Connection& db);
 
 // The whole job: call CAS through `cas`, check the list, connect to pg_url and replace the
 // table. On failure: logged, alerted (see the top of this file), table unchanged.

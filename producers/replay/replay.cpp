@@ -133,8 +133,8 @@ public:
     // false: the run failed (res_.error says why).
     bool run() {
         if (!o_.dry_run) {
-            auto p = kafka::Producer::create(o_.brokers, {{"message.timeout.ms", "30000"}, {"client.id", "ocms-replay"}});
-            if (!p) return fail("cannot create the Kafka producer: " + p.error());
+            auto p = kafka::Producer::make(o_.brokers, {{"message.timeout.ms", "30000"}, {"client.id", "ocms-replay"}});
+            if (!p) return fail("cannot create the Kafka producer: " + p.error().message);
             producer_ = std::move(*p);
         }
         bool ok = o_.dead_letter_ids.empty() ? read_range() : read_dead_letters();
@@ -182,8 +182,8 @@ private:
     // ---- sources --------------------------------------------------------------------------
 
     bool read_range() {
-        auto consumer = kafka::Consumer::create(o_.brokers, "", {{"enable.partition.eof", "true"}});
-        if (!consumer) return fail("cannot create the Kafka consumer: " + consumer.error());
+        auto consumer = kafka::Consumer::make(o_.brokers, "", {{"enable.partition.eof", "true"}});
+        if (!consumer) return fail("cannot create the Kafka consumer: " + consumer.error().message);
         auto& c = **consumer;
         int count = c.partition_count(o_.topic, 10s);
         if (count <= 0) return fail("topic " + o_.topic + " not found (is Kafka at " + o_.brokers + "?)");

@@ -131,7 +131,7 @@ std::shared_ptr<http::AlertSink> make_alert_sink(const Settings& s) {
     }
     auto topic = jobs::TopicAlertSink::create(s.brokers, "ocms-scheduler");
     if (topic) sinks.push_back(std::move(*topic));
-    else log::error("alert events are off", {{"topic", jobs::kTopicAlert}, {"error", topic.error()}});
+    else log::error("alert events are off", {{"topic", jobs::kTopicAlert}, {"error", topic.error().message}});
     return std::make_shared<http::MultiAlertSink>(std::move(sinks));
 }
 
@@ -159,7 +159,7 @@ public:
         }
         auto last = jobs::vip_last_refreshed(**db);
         if (!last) {
-            log::warn("vip refresh: cannot read the last refresh time; refreshing", {{"error", last.error()}});
+            log::warn("vip refresh: cannot read the last refresh time; refreshing", {{"error", last.error().message}});
             return true;
         }
         bool due = jobs::vip_refresh_due_at_start(*last, system_now(), s_->vip_at);
@@ -177,9 +177,9 @@ private:
 class AutoRevival {
 public:
     explicit AutoRevival(std::shared_ptr<const Settings> s) : s_(std::move(s)) {
-        auto p = kafka::Producer::create(s_->brokers, {{"message.timeout.ms", std::to_string(s_->kafka_message_timeout_ms)},
-                                                       {"client.id", "ocms-scheduler"}});
-        if (!p) throw std::runtime_error("Kafka producer: " + p.error());
+        auto p = kafka::Producer::make(s_->brokers, {{"message.timeout.ms", std::to_string(s_->kafka_message_timeout_ms)},
+                                                     {"client.id", "ocms-scheduler"}});
+        if (!p) throw std::runtime_error("Kafka producer: " + p.error().message);
         producer_ = std::move(*p);
     }
     // One attempt: the database answered and every command was acknowledged.
@@ -189,8 +189,8 @@ public:
             log::error("auto-revival: database unavailable", {{"error", db.error().message}});
             return false;
         }
-        auto stats = jobs::run_auto_revival(**db, *producer_, system_now());
-        if (!stats) log::error("auto-revival failed", {{"error", stats.error()}});
+        auto stats = jobs::revive_due_notices(**db, *producer_, system_now());
+        if (!stats) log::error("auto-revival failed", {{"error", stats.error().message}});
         else if (stats->failed > 0) log::error("auto-revival incomplete", {{"failed", std::to_string(stats->failed)}});
         return stats && stats->failed == 0;
     }

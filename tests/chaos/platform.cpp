@@ -108,7 +108,7 @@ Health health() {
         auto r = (*c)->exec("SELECT 1");
         h.postgresql = r.has_value();
     }
-    if (auto c = kafka::Consumer::create(test::env("OCMS_KAFKA_BROKERS"), ""))
+    if (auto c = kafka::Consumer::make(test::env("OCMS_KAFKA_BROKERS"), ""))
         h.kafka = (*c)->partition_count(messages::kTopicSuspension, 2s) > 0;
     return h;
 }
@@ -120,7 +120,7 @@ const std::vector<std::string>& command_topics() {
 }
 
 std::optional<long long> end_offsets(const std::string& topic) {
-    auto c = kafka::Consumer::create(test::env("OCMS_KAFKA_BROKERS"), "");
+    auto c = kafka::Consumer::make(test::env("OCMS_KAFKA_BROKERS"), "");
     if (!c) return std::nullopt;
     int n = (*c)->partition_count(topic, 5s);
     if (n <= 0) return std::nullopt;
@@ -135,7 +135,7 @@ std::optional<long long> end_offsets(const std::string& topic) {
 
 Lag command_lag() {
     Lag lag;
-    auto c = kafka::Consumer::create(test::env("OCMS_KAFKA_BROKERS"), worker_group());
+    auto c = kafka::Consumer::make(test::env("OCMS_KAFKA_BROKERS"), worker_group());
     if (!c) return lag;
     for (const auto& topic : command_topics()) {
         int n = (*c)->partition_count(topic, 5s);

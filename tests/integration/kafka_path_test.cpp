@@ -127,8 +127,8 @@ TEST(KafkaPath, ConsumerLagIsWhatTheGroupHasNotCommitted) {
     // Other publishers may write meanwhile: measure between two equal sets of watermarks (a new
     // group for each attempt).
     for (int attempt = 0;; ++attempt) {
-        auto c = kafka::Consumer::create(env("OCMS_KAFKA_BROKERS"), "ocms-lag-test-" + new_uuid());
-        ASSERT_TRUE(c.has_value()) << c.error();
+        auto c = kafka::Consumer::make(env("OCMS_KAFKA_BROKERS"), "ocms-lag-test-" + new_uuid());
+        ASSERT_TRUE(c.has_value()) << c.error().message;
         const int n = (*c)->partition_count(messages::kTopicOutcome, 10s);
         ASSERT_GT(n, 0);
         std::map<int, std::pair<long long, long long>> marks;

@@ -178,8 +178,8 @@ bool eventually(std::function<bool()> pred, std::chrono::milliseconds timeout) {
 }
 
 std::map<int, long long> high_watermarks(const std::string& topic) {
-    auto c = kafka::Consumer::create(env("OCMS_KAFKA_BROKERS"), "");
-    if (!c) throw std::runtime_error(c.error());
+    auto c = kafka::Consumer::make(env("OCMS_KAFKA_BROKERS"), "");
+    if (!c) throw std::runtime_error(c.error().message);
     std::map<int, long long> out;
     int n = (*c)->partition_count(topic, 10s);
     for (int p = 0; p < n; ++p) {
@@ -192,8 +192,8 @@ std::map<int, long long> high_watermarks(const std::string& topic) {
 
 bool scan_topic(const std::string& topic, const std::map<int, long long>& from,
                 const std::function<bool(const kafka::Message&)>& pred, std::chrono::milliseconds timeout) {
-    auto c = kafka::Consumer::create(env("OCMS_KAFKA_BROKERS"), "");
-    if (!c) throw std::runtime_error(c.error());
+    auto c = kafka::Consumer::make(env("OCMS_KAFKA_BROKERS"), "");
+    if (!c) throw std::runtime_error(c.error().message);
     std::vector<kafka::TopicPartition> parts;
     for (const auto& [p, off] : from) parts.push_back({topic, p, off});
     (*c)->assign(parts);
@@ -208,8 +208,8 @@ bool scan_topic(const std::string& topic, const std::map<int, long long>& from,
 
 bool wait_group_caught_up(const std::string& topic, std::chrono::milliseconds timeout, const std::string& group) {
     auto target = high_watermarks(topic);
-    auto c = kafka::Consumer::create(env("OCMS_KAFKA_BROKERS"), group);
-    if (!c) throw std::runtime_error(c.error());
+    auto c = kafka::Consumer::make(env("OCMS_KAFKA_BROKERS"), group);
+    if (!c) throw std::runtime_error(c.error().message);
     std::vector<kafka::TopicPartition> parts;
     for (const auto& [p, _] : target) parts.push_back({topic, p, -1});
     bool ok = eventually(

@@ -1,6 +1,7 @@
 #include "cas.hpp"
 
 #include "core/log.hpp"
+#include "domain/court.hpp"
 #include "reads/read_response.hpp"
 
 #include <set>
@@ -82,7 +83,7 @@ std::string payment_status_answer(const std::vector<PaymentStatusRow>& rows) {
 }
 
 bool is_ps_wwp(const NoticeUpdateRow& row) {
-    return row.suspension_type == "PS" && row.epr_reason_of_suspension == "WWP";
+    return domain::is_ps_wwp(row.suspension_type, row.epr_reason_of_suspension);
 }
 
 std::expected<std::string, ApiError> notice_update_answer(const std::vector<NoticeUpdateRow>& rows) {
@@ -121,15 +122,15 @@ namespace handlers {
 
 namespace {
 
-ApiError server_error(const std::shared_ptr<Exchange>& ex, std::string_view what, const std::string& why) {
-    log::error("cas/plus read failed", {{"requestId", ex->request_id.value()}, {"what", what}, {"error", why}});
+ApiError server_error(const std::shared_ptr<Exchange>& ex, std::string_view what, const Error& why) {
+    log::error("cas/plus read failed", {{"requestId", ex->request_id.value()}, {"what", what}, {"error", why.message}});
     return ApiError{ErrorKind::internal, std::string(cas::kServerError)};
 }
 
 }  // namespace
 
 void get_payment_status(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    if (!ex->svc->cas) return done(std::unexpected(server_error(ex, "setup", "no CAS store")));
+    if (!ex->svc->cas) return done(std::unexpected(server_error(ex, "setup", store_error("no CAS store"))));
     auto notices = cas::notice_numbers(*body);
     if (!notices) return done(std::unexpected(notices.error()));
     ex->svc->cas->payment_status(std::move(*notices), ex->executor,
@@ -149,7 +150,7 @@ void get_payment_status(std::shared_ptr<Exchange> ex, const json::Value* body, H
 }
 
 void get_notice_update(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    if (!ex->svc->cas) return done(std::unexpected(server_error(ex, "setup", "no CAS store")));
+    if (!ex->svc->cas) return done(std::unexpected(server_error(ex, "setup", store_error("no CAS store"))));
     auto notices = cas::notice_numbers(*body);
     if (!notices) return done(std::unexpected(notices.error()));
     ex->svc->cas->notice_update(std::move(*notices), ex->executor,

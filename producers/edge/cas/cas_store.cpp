@@ -18,7 +18,6 @@ PgCasStore::~PgCasStore() { threads_.join(); }
 
 namespace {
 
-std::string pg_text(const pg::PgError& e) { return e.sqlstate + " " + e.message; }
 
 std::optional<TimePoint> time_at(const pg::Result& r, int row, int col) {
     if (r.is_null(row, col)) return std::nullopt;
@@ -39,9 +38,9 @@ void look_up_notices(net::thread_pool& pool, pg::Pool& db, std::vector<std::stri
     run_on_pool<std::vector<Row>>(pool, ex, std::move(cb), [&db, notices = std::move(notices), sql,
                                                           rows = std::move(rows)]() -> ReadResult<std::vector<Row>> {
         auto conn = db.acquire();
-        if (!conn) return std::unexpected(pg_text(conn.error()));
+        if (!conn) return std::unexpected(store_error(conn.error()));
         auto r = (*conn)->exec(sql, {pg::text_array(notices)});
-        if (!r) return std::unexpected(pg_text(r.error()));
+        if (!r) return std::unexpected(store_error(r.error()));
         return rows(**conn, *r);
     });
 }
@@ -89,7 +88,7 @@ void PgCasStore::payment_status(std::vector<std::string> notices, net::any_io_ex
                     "INSERT INTO ocms_cas_emcons (notice_no, emcons_flag, cre_user_id) VALUES ($1, $2, 'ocmsiz_app_conn') "
                     "ON CONFLICT (notice_no) DO NOTHING",
                     {p.notice_no, *p.emcons_flag});
-                if (!ins) p.log_error = pg_text(ins.error());
+                if (!ins) p.log_error = store_error(ins.error()).message;
             }
             return out;
         });
@@ -146,7 +145,7 @@ void PgCasStore::notice_update(std::vector<std::string> notices, net::any_io_exe
                     "INSERT INTO ocms_court_case (notice_no, court_payment_due_date, cre_user_id) "
                     "VALUES ($1, $2::timestamptz, 'ocmsiz_app_conn') ON CONFLICT (notice_no) DO NOTHING",
                     {out[i].notice_no, format_offset(*out[i].court_payment_due_date)});
-                if (!ins) out[i].court_case_error = pg_text(ins.error());
+                if (!ins) out[i].court_case_error = store_error(ins.error()).message;
             }
             return out;
         });
@@ -155,9 +154,9 @@ void PgCasStore::notice_update(std::vector<std::string> notices, net::any_io_exe
 void PgCasStore::dayend_window(net::any_io_executor ex, ReadCallback<std::optional<std::string>> cb) {
     run_on_pool<std::optional<std::string>>(threads_, ex, std::move(cb), [this]() -> ReadResult<std::optional<std::string>> {
         auto conn = db_->acquire();
-        if (!conn) return std::unexpected(pg_text(conn.error()));
+        if (!conn) return std::unexpected(store_error(conn.error()));
         auto r = (*conn)->exec("SELECT value FROM ocms_parameter WHERE parameter_id = 'CAS' AND code = 'DAYEND_WINDOW'");
-        if (!r) return std::unexpected(pg_text(r.error()));
+        if (!r) return std::unexpected(store_error(r.error()));
         if (r->rows() == 0) return std::optional<std::string>{};
         return std::optional<std::string>(std::string(r->get(0, 0)));
     });

@@ -14,34 +14,10 @@ namespace ocms::edge {
 
 namespace court_api {
 
-namespace {
-
-std::optional<int> minutes_of(std::string_view hhmm) {
-    if (hhmm.size() != 5 || hhmm[2] != ':') return std::nullopt;
-    int h = 0, m = 0;
-    auto num = [](std::string_view s, int& out) {
-        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-        return ec == std::errc() && p == s.data() + s.size();
-    };
-    if (!num(hhmm.substr(0, 2), h) || !num(hhmm.substr(3, 2), m)) return std::nullopt;
-    if (m < 0 || m > 59 || h < 0 || h > 24 || (h == 24 && m != 0)) return std::nullopt;
-    return h * 60 + m;
-}
-
-}  // namespace
-
 std::expected<bool, std::string> in_window(std::string_view window, TimePoint now) {
-    auto dash = window.find('-');
-    if (dash == std::string_view::npos) return std::unexpected("not HH:MM-HH:MM: " + std::string(window));
-    auto start = minutes_of(window.substr(0, dash));
-    auto end = minutes_of(window.substr(dash + 1));
-    if (!start || !end || *start == 24 * 60) return std::unexpected("not HH:MM-HH:MM: " + std::string(window));
-    const auto local = now + kSingaporeOffset;
-    const auto since_midnight = std::chrono::duration_cast<std::chrono::minutes>(local - std::chrono::floor<std::chrono::days>(local));
-    const int t = int(since_midnight.count());
-    if (*start == *end) return true;
-    if (*start < *end) return t >= *start && t < *end;
-    return t >= *start || t < *end;  // across midnight
+    const auto w = domain::parse_dayend_window(window);
+    if (!w) return std::unexpected("not HH:MM-HH:MM: " + std::string(window));
+    return domain::window_open(*w, now);
 }
 
 std::vector<RecordCheck> check_records(const json::Value& body) {
@@ -174,7 +150,7 @@ void update_court_notices(std::shared_ptr<Exchange> ex, const json::Value* body,
         if (!window || !*window) {
             log::error("updateCourtNotices: day-end window unreadable",
                        {{"requestId", ex->request_id.value()},
-                        {"error", window ? std::string("parameter CAS/DAYEND_WINDOW missing") : window.error()}});
+                        {"error", window ? std::string("parameter CAS/DAYEND_WINDOW missing") : window.error().message}});
             return done(std::unexpected(ApiError{ErrorKind::internal, std::string(cas::kServerError)}));
         }
         auto open = court_api::in_window(**window, ex->svc->clock());

@@ -235,10 +235,10 @@ struct KafkaGateway::Impl {
 
     void reply_loop() {
         const std::string partition = std::to_string(config->instance);
-        auto created = kafka::Consumer::create(config->brokers, "",
-                                               {{"client.id", "ocms-edge-" + partition + "-reply"}});
+        auto created = kafka::Consumer::make(config->brokers, "",
+                                             {{"client.id", "ocms-edge-" + partition + "-reply"}});
         if (!created) {
-            log::error("reply consumer could not be created", {{"error", created.error()}});
+            log::error("reply consumer could not be created", {{"error", created.error().message}});
             return;
         }
         auto& consumer = **created;
@@ -313,8 +313,8 @@ void KafkaGateway::start(const kafka::ConfigMap& producer_extra, bool reply_cons
                           {"reconnect.backoff.max.ms", "1000"},
                           {"client.id", "ocms-edge-" + std::to_string(impl_->config->instance)}};
     conf.insert(conf.end(), producer_extra.begin(), producer_extra.end());
-    auto p = kafka::Producer::create(impl_->config->brokers, conf);
-    if (!p) throw std::runtime_error("Kafka producer: " + p.error());
+    auto p = kafka::Producer::make(impl_->config->brokers, conf);
+    if (!p) throw std::runtime_error("Kafka producer: " + p.error().message);
     impl_->producer = std::move(*p);
     impl_->poll_thread = std::thread([this] { impl_->poll_loop(); });
     if (reply_consumer) impl_->reply_thread = std::thread([this] { impl_->reply_loop(); });

@@ -20,14 +20,22 @@ void PgJobRunner::auto_revival(net::any_io_executor ex, AutoRevivalCallback cb) 
         AutoRevivalResult out = [&]() -> AutoRevivalResult {
             try {
                 auto db = pg::Connection::connect(pg_url_);
-                if (!db) return std::unexpected("database: " + db.error().message);
-                auto producer = kafka::Producer::create(brokers_);
-                if (!producer) return std::unexpected("broker: " + producer.error());
-                auto r = jobs::run_auto_revival(**db, **producer, system_now());
-                if (!r) return std::unexpected("database: " + r.error());
+                if (!db) return std::unexpected(Error{codes::kInternal, "database: " + db.error().message, db.error().kind});
+                auto producer = kafka::Producer::make(brokers_);
+                if (!producer) {
+                    auto e = producer.error();
+                    e.message = "broker: " + e.message;
+                    return std::unexpected(std::move(e));
+                }
+                auto r = jobs::revive_due_notices(**db, **producer, system_now());
+                if (!r) {
+                    auto e = r.error();
+                    e.message = "database: " + e.message;
+                    return std::unexpected(std::move(e));
+                }
                 return *r;
             } catch (const std::exception& e) {
-                return std::unexpected(std::string("auto-revival threw: ") + e.what());
+                return std::unexpected(Error{codes::kInternal, std::string("auto-revival threw: ") + e.what()});
             }
         }();
         net::post(ex, [cb = std::move(cb), out = std::move(out)]() mutable { cb(std::move(out)); });

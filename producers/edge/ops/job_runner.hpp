@@ -7,6 +7,7 @@
 // the edge role reads VON and ocms_suspended_notice) and its own Kafka producer, flushed and
 // closed at the end of the run, so a 60 s flush of 10,000 commands never waits on, or delays,
 // the gateway's producer (docs/decisions.md "The auto-revival trigger").
+#include "core/error.hpp"
 #include "jobs/auto_revival.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -18,13 +19,13 @@
 
 namespace ocms::edge {
 
-using AutoRevivalResult = std::expected<jobs::AutoRevivalStats, std::string>;  // error: log only
+using AutoRevivalResult = Result<jobs::AutoRevivalStats>;  // the Error is for the log only
 using AutoRevivalCallback = std::function<void(AutoRevivalResult)>;
 
 class JobRunner {
 public:
     virtual ~JobRunner() = default;
-    // Runs jobs::run_auto_revival now; cb is posted to ex exactly once.
+    // Runs jobs::revive_due_notices now; cb is posted to ex exactly once.
     virtual void auto_revival(boost::asio::any_io_executor ex, AutoRevivalCallback cb) = 0;
 };
 

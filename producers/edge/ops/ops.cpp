@@ -84,14 +84,14 @@ namespace handlers {
 
 namespace {
 
-ApiError failed(const std::shared_ptr<Exchange>& ex, std::string_view what, const std::string& why) {
-    log::error("ops request failed", {{"requestId", ex->request_id.value()}, {"what", what}, {"error", why}});
+ApiError failed(const std::shared_ptr<Exchange>& ex, std::string_view what, const Error& why) {
+    log::error("ops request failed", {{"requestId", ex->request_id.value()}, {"what", what}, {"error", why.message}});
     return ApiError{ErrorKind::internal, "The support database could not be read; please retry"};
 }
 
 bool have_store(const std::shared_ptr<Exchange>& ex, const HandlerDone& done) {
     if (ex->svc->ops) return true;
-    done(std::unexpected(failed(ex, "setup", "no support store (OCMS_SUPPORT_PG_URL unset)")));
+    done(std::unexpected(failed(ex, "setup", store_error("no support store (OCMS_SUPPORT_PG_URL unset)"))));
     return false;
 }
 
@@ -203,8 +203,8 @@ void run(std::string_view kind, std::shared_ptr<Exchange> ex, const json::Value*
     log::info("ops run", {{"requestId", ex->request_id.value()}, {"kind", req->kind}, {"operator", req->operator_name},
                           {"dryRun", req->dry_run ? "true" : "false"}, {"reason", req->reason}});
     ex->svc->ops->run(std::move(*req), ex->executor, [ex, done = std::move(done)](ReadResult<std::string> r) {
-        if (!r && r.error().rfind(kInvalidRun, 0) == 0)
-            return done(std::unexpected(ApiError{ErrorKind::bad_request, r.error().substr(kInvalidRun.size())}));
+        if (!r && r.error().kind == FaultKind::client)  // the run's options refused (replay::validate)
+            return done(std::unexpected(ApiError{ErrorKind::bad_request, r.error().message}));
         if (!r) return done(std::unexpected(failed(ex, "run", r.error())));
         done(json_ok(std::move(*r)));
     });

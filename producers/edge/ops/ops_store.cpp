@@ -18,16 +18,15 @@ PgOpsStore::~PgOpsStore() { threads_.join(); }
 
 namespace {
 
-std::string pg_text(const pg::PgError& e) { return e.sqlstate + " " + e.message; }
 
 }  // namespace
 
 void PgOpsStore::history(std::string notice_no, net::any_io_executor ex, ReadCallback<std::string> cb) {
     run_on_pool<std::string>(threads_, ex, std::move(cb), [this, notice_no = std::move(notice_no)]() -> ReadResult<std::string> {
         auto conn = db_->acquire();
-        if (!conn) return std::unexpected(pg_text(conn.error()));
+        if (!conn) return std::unexpected(store_error(conn.error()));
         auto h = support::history(**conn, notice_no);
-        if (!h) return std::unexpected(pg_text(h.error()));
+        if (!h) return std::unexpected(store_error(h.error()));
         return support::to_json(*h);
     });
 }
@@ -35,9 +34,9 @@ void PgOpsStore::history(std::string notice_no, net::any_io_executor ex, ReadCal
 void PgOpsStore::dead_letters(std::string status, net::any_io_executor ex, ReadCallback<std::string> cb) {
     run_on_pool<std::string>(threads_, ex, std::move(cb), [this, status = std::move(status)]() -> ReadResult<std::string> {
         auto conn = db_->acquire();
-        if (!conn) return std::unexpected(pg_text(conn.error()));
+        if (!conn) return std::unexpected(store_error(conn.error()));
         auto list = support::dead_letters(**conn, status);
-        if (!list) return std::unexpected(pg_text(list.error()));
+        if (!list) return std::unexpected(store_error(list.error()));
         return support::to_json(*list);
     });
 }
@@ -45,9 +44,9 @@ void PgOpsStore::dead_letters(std::string status, net::any_io_executor ex, ReadC
 void PgOpsStore::parked(net::any_io_executor ex, ReadCallback<std::string> cb) {
     run_on_pool<std::string>(threads_, ex, std::move(cb), [this]() -> ReadResult<std::string> {
         auto conn = db_->acquire();
-        if (!conn) return std::unexpected(pg_text(conn.error()));
+        if (!conn) return std::unexpected(store_error(conn.error()));
         auto list = support::parked(**conn);
-        if (!list) return std::unexpected(pg_text(list.error()));
+        if (!list) return std::unexpected(store_error(list.error()));
         return support::to_json(*list);
     });
 }
@@ -57,9 +56,9 @@ void PgOpsStore::retry(std::string notice_no, std::string operator_name, std::st
     run_on_pool<bool>(threads_, ex, std::move(cb), [this, notice_no = std::move(notice_no), operator_name = std::move(operator_name),
                                    reason = std::move(reason)]() -> ReadResult<bool> {
         auto conn = db_->acquire();
-        if (!conn) return std::unexpected(pg_text(conn.error()));
+        if (!conn) return std::unexpected(store_error(conn.error()));
         auto r = support::request_retry(**conn, notice_no, operator_name, reason);
-        if (!r) return std::unexpected(pg_text(r.error()));
+        if (!r) return std::unexpected(store_error(r.error()));
         return *r;
     });
 }
@@ -69,9 +68,9 @@ void PgOpsStore::discard(std::string command_id, std::string operator_name, std:
     run_on_pool<bool>(threads_, ex, std::move(cb), [this, command_id = std::move(command_id), operator_name = std::move(operator_name),
                                    reason = std::move(reason)]() -> ReadResult<bool> {
         auto conn = db_->acquire();
-        if (!conn) return std::unexpected(pg_text(conn.error()));
+        if (!conn) return std::unexpected(store_error(conn.error()));
         auto r = support::discard_parked(**conn, command_id, operator_name, reason);
-        if (!r) return std::unexpected(pg_text(r.error()));
+        if (!r) return std::unexpected(store_error(r.error()));
         return *r;
     });
 }
@@ -143,11 +142,11 @@ void PgOpsStore::run(OpsRunRequest request, net::any_io_executor ex, ReadCallbac
         o.pg_url = url_;
         o.operator_name = request.operator_name;
         o.reason = request.reason;
-        if (auto problem = replay::validate(o)) return std::unexpected(std::string(kInvalidRun) + *problem);
+        if (auto problem = replay::validate(o)) return std::unexpected(Error::client(codes::kBadRequest, *problem));
         replay::RunContext ctx;
         ctx.max_items = 500;
         auto r = replay::run_structured(o, ctx);
-        if (r.exit_code == 2) return std::unexpected("run failed: " + r.error);
+        if (r.exit_code == 2) return std::unexpected(store_error("run failed: " + r.error));
         return run_json(r, o.dry_run);
     });
 }

@@ -31,8 +31,8 @@ struct OpsRunRequest {
     std::int64_t max_messages = 10000;
 };
 
-// The error text of a run the caller asked wrongly (answered 400 with the rest of the text).
-inline constexpr std::string_view kInvalidRun = "invalid: ";
+// A run the caller asked wrongly fails with an Error of kind FaultKind::client (answered 400 with
+// its message); any other failure is the store's (500).
 
 class OpsStore {
 public:

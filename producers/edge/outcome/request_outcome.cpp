@@ -53,7 +53,7 @@ void request_outcome(std::shared_ptr<Exchange> ex, const json::Value* body, Hand
         return done(std::unexpected(ApiError{ErrorKind::internal, "The outcome store is not available; please retry"}));
     ex->svc->outcomes->fetch(asked, ex->executor, [ex, asked, done = std::move(done)](InboxRows rows) {
         if (!rows) {
-            log::error("outcome read failed", {{"requestId", ex->request_id.value()}, {"error", rows.error()}});
+            log::error("outcome read failed", {{"requestId", ex->request_id.value()}, {"error", rows.error().message}});
             return done(std::unexpected(
                 ApiError{ErrorKind::internal, "The outcome could not be read; please retry later"}));
         }

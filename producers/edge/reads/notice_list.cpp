@@ -200,7 +200,7 @@ void valid_offence_notice_list(std::shared_ptr<Exchange> ex, const json::Value* 
                             [ex, req = std::move(*req), done = std::move(done)](ReadResult<NoticePage> page) {
                                 if (!page) {
                                     log::error("notice list read failed",
-                                               {{"requestId", ex->request_id.value()}, {"error", page.error()}});
+                                               {{"requestId", ex->request_id.value()}, {"error", page.error().message}});
                                     return done(std::unexpected(
                                         ApiError{ErrorKind::internal, std::string(notice_list::kUnavailable)}));
                                 }

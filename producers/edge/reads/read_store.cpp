@@ -120,9 +120,9 @@ void PgReadStore::run(Sql sql, std::function<ReadResult<T>(const pg::Result&)> d
     net::post(threads_, [this, sql = std::move(sql), decode = std::move(decode), ex, cb = std::move(cb)]() mutable {
         ReadResult<T> out = [&]() -> ReadResult<T> {
             auto conn = db_->acquire(std::chrono::milliseconds(2000));
-            if (!conn) return std::unexpected(conn.error().message);
+            if (!conn) return std::unexpected(store_error(conn.error()));
             auto r = (*conn)->exec(sql.text, sql.params);
-            if (!r) return std::unexpected(r.error().sqlstate + " " + r.error().message);
+            if (!r) return std::unexpected(store_error(r.error()));
             return decode(*r);
         }();
         net::post(ex, [cb = std::move(cb), out = std::move(out)]() mutable { cb(std::move(out)); });
@@ -139,7 +139,7 @@ std::optional<TimePoint> time_of(const pg::Result& r, int row, int col) {
 ReadResult<std::int64_t> cents_of(const pg::Result& r, int row, int col) {
     if (r.is_null(row, col)) return 0;
     auto c = money::parse_cents(r.get(row, col));
-    if (!c) return std::unexpected("not an amount: " + std::string(r.get(row, col)));
+    if (!c) return std::unexpected(store_error("not an amount: " + std::string(r.get(row, col))));
     return *c;
 }
 
@@ -179,7 +179,7 @@ ReadResult<std::vector<ReasonRow>> decode_reasons(const pg::Result& r) {
         if (!r.is_null(i, 2)) row.suspension_days = int(r.get_int(i, 2));
         row.looping = r.get_bool(i, 3);
         auto stages = parse_string_array(r.get(i, 4));
-        if (!stages) return std::unexpected("allowed stages of " + row.code + " are not a list: " + std::string(r.get(i, 4)));
+        if (!stages) return std::unexpected(store_error("allowed stages of " + row.code + " are not a list: " + std::string(r.get(i, 4))));
         row.allowed_stages = std::move(*stages);
         out.push_back(std::move(row));
     }
@@ -206,7 +206,7 @@ ReadResult<std::optional<HstRow>> decode_hst(const pg::Result& r) {
     h.bldg_name = r.opt(0, 6);
     h.postal_code = r.opt(0, 7);
     auto notices = parse_string_array(r.get(0, 8));
-    if (!notices) return std::unexpected("HST notices are not a list: " + std::string(r.get(0, 8)));
+    if (!notices) return std::unexpected(store_error("HST notices are not a list: " + std::string(r.get(0, 8))));
     h.notices = std::move(*notices);
     return std::optional<HstRow>(std::move(h));
 }

@@ -7,6 +7,7 @@
 // (the pattern of outcome_store.*). The SQL is built by the pure *_sql() functions below, always
 // with parameters, never with a value inside the text.
 #include "core/time.hpp"
+#include "store/result.hpp"
 #include "pg/pg.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -128,10 +129,6 @@ std::optional<std::vector<std::string>> parse_string_array(std::string_view json
 
 // ---- the seam --------------------------------------------------------------------------------
 
-template <typename T>
-using ReadResult = std::expected<T, std::string>;  // error: for the log only, never the caller
-template <typename T>
-using ReadCallback = std::function<void(ReadResult<T>)>;
 
 class ReadStore {
 public:
@@ -143,7 +140,7 @@ public:
     // nullopt: no ocms_hst row with that id. The default (stores without it) answers an error.
     virtual void hst(std::string id_no, boost::asio::any_io_executor ex, ReadCallback<std::optional<HstRow>> cb) {
         (void)id_no;
-        boost::asio::post(ex, [cb = std::move(cb)] { cb(std::unexpected(std::string("hst read not supported"))); });
+        boost::asio::post(ex, [cb = std::move(cb)] { cb(std::unexpected(store_error("hst read not supported"))); });
     }
 };
 

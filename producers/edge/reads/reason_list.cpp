@@ -73,7 +73,7 @@ void suspension_reason_list(std::shared_ptr<Exchange> ex, const json::Value* bod
                             [ex, done = std::move(done)](ReadResult<std::vector<ReasonRow>> rows) {
                                 if (!rows) {
                                     log::error("suspension reason list read failed",
-                                               {{"requestId", ex->request_id.value()}, {"error", rows.error()}});
+                                               {{"requestId", ex->request_id.value()}, {"error", rows.error().message}});
                                     return done(std::unexpected(
                                         ApiError{ErrorKind::internal, std::string(reason_list::kUnavailable)}));
                                 }

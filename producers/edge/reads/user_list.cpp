@@ -48,7 +48,7 @@ void user_list(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDon
         return done(std::unexpected(ApiError{ErrorKind::internal, std::string(user_list::kUnavailable)}));
     ex->svc->reads->users(std::move(*q), ex->executor, [ex, done = std::move(done)](ReadResult<std::vector<UserRow>> rows) {
         if (!rows) {
-            log::error("user list read failed", {{"requestId", ex->request_id.value()}, {"error", rows.error()}});
+            log::error("user list read failed", {{"requestId", ex->request_id.value()}, {"error", rows.error().message}});
             return done(std::unexpected(ApiError{ErrorKind::internal, std::string(user_list::kUnavailable)}));
         }
         done(HandlerOk{200, user_list::render(*rows)});

@@ -19,7 +19,7 @@ std::string body_of(bool success, const std::string& message) {
 }  // namespace
 
 HandlerOk render(const AutoRevivalResult& r) {
-    if (!r) return HandlerOk{500, body_of(false, "Auto-revival failed: " + r.error())};
+    if (!r) return HandlerOk{500, body_of(false, "Auto-revival failed: " + r.error().message)};
     std::string message = "Auto-revival: " + std::to_string(r->due) + " due, " + std::to_string(r->published) +
                           " published, " + std::to_string(r->failed) + " failed";
     // Every due command acknowledged by the broker, or the run failed (a rerun is safe).
@@ -33,10 +33,10 @@ namespace handlers {
 
 void auto_revival_trigger(std::shared_ptr<Exchange> ex, const json::Value*, HandlerDone done) {
     if (!ex->svc->jobs)
-        return done(auto_revival_trigger::render(std::unexpected(std::string("no job runner configured"))));
+        return done(auto_revival_trigger::render(std::unexpected(Error{codes::kInternal, "no job runner configured"})));
     log::info("auto-revival triggered", {{"requestId", ex->request_id.value()}, {"by", ex->claims.subject}});
     ex->svc->jobs->auto_revival(ex->executor, [ex, done = std::move(done)](AutoRevivalResult r) {
-        if (!r) log::error("auto-revival failed", {{"requestId", ex->request_id.value()}, {"error", r.error()}});
+        if (!r) log::error("auto-revival failed", {{"requestId", ex->request_id.value()}, {"error", r.error().message}});
         done(auto_revival_trigger::render(r));
     });
 }

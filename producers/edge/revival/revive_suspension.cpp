@@ -84,10 +84,9 @@ Result<Request> from_internal(const json::Value& body) {
     if (!r) return r;
     if (r->suspension_type.empty()) r->suspension_type = kInternalDefaultType;
     if (r->revival_reason.empty()) r->revival_reason = kInternalDefaultReason;
-    const std::string src = str(body, "revivalSource");
-    if (src == "004") r->source = "OCMS";
-    else if (src == "005") r->source = "PLUS";
-    else return fail(codes::kBadRequest, "revivalSource must be 004 (OCMS) or 005 (PLUS)");
+    const auto source = domain::source_of_revival_code(str(body, "revivalSource"));
+    if (!source) return fail(codes::kBadRequest, "revivalSource must be 004 (OCMS) or 005 (PLUS)");
+    r->source = std::string(*source);
     r->channel = domain::RevivalChannel::internal;
     return r;
 }
@@ -210,7 +209,7 @@ void revive_hst(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDo
     const std::string id(json::get_string(*body, "idNo").value_or(""));
     ex->svc->reads->hst(id, ex->executor, [ex, copy, done = std::move(done)](ReadResult<std::optional<HstRow>> row) {
         if (!row) {
-            log::error("hst read failed", {{"requestId", ex->request_id.value()}, {"error", row.error()}});
+            log::error("hst read failed", {{"requestId", ex->request_id.value()}, {"error", row.error().message}});
             return done(std::unexpected(ApiError{ErrorKind::internal, "Backend error during revival"}));
         }
         if (!*row) return done(HandlerOk{404, revive::flat_error(codes::kNotFound, revive::kHstNotFound)});

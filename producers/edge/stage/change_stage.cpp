@@ -625,8 +625,8 @@ namespace {
 
 using cps::code::kUnexpected;
 
-ApiError store_failed(const std::shared_ptr<Exchange>& ex, std::string_view what, const std::string& why) {
-    log::error("change-stage read failed", {{"requestId", ex->request_id.value()}, {"what", what}, {"error", why}});
+ApiError store_failed(const std::shared_ptr<Exchange>& ex, std::string_view what, const Error& why) {
+    log::error("change-stage read failed", {{"requestId", ex->request_id.value()}, {"what", what}, {"error", why.message}});
     return ApiError{ErrorKind::internal, "Unexpected server error; please retry", std::string(kUnexpected)};
 }
 
@@ -637,7 +637,7 @@ std::string officer_of(const Exchange& ex, std::string_view fallback) {
 
 bool ready(const std::shared_ptr<Exchange>& ex, const HandlerDone& done, bool needs_gateway) {
     if (!ex->svc->stage) {
-        done(std::unexpected(store_failed(ex, "setup", "no change-stage store")));
+        done(std::unexpected(store_failed(ex, "setup", store_error("no change-stage store"))));
         return false;
     }
     if (needs_gateway && !ex->svc->gateway) {
@@ -721,7 +721,7 @@ void change_stage_submit(std::shared_ptr<Exchange> ex, const json::Value* body, 
                 if (saved) url = std::string(cps::kReportPath) + *saved;
                 else
                     log::error("change-stage report not saved",
-                               {{"requestId", ex->request_id.value()}, {"error", saved.error()}});
+                               {{"requestId", ex->request_id.value()}, {"error", saved.error().message}});
                 auto a = cps::submit_answer(ex->request_id, outcomes, url);
                 done(json_ok(a.status, std::move(a.body)));
             });

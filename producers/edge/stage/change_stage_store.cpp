@@ -19,7 +19,6 @@ PgChangeStageStore::~PgChangeStageStore() { threads_.join(); }
 
 namespace {
 
-std::string pg_text(const pg::PgError& e) { return e.sqlstate + " " + e.message; }
 
 }  // namespace
 
@@ -27,19 +26,19 @@ void PgChangeStageStore::search(stage_store::SearchCriteria criteria, int limit,
                                 ReadCallback<StageSearchResult> cb) {
     run_on_pool<StageSearchResult>(threads_, ex, std::move(cb), [this, criteria = std::move(criteria), limit]() -> ReadResult<StageSearchResult> {
         auto conn = db_->acquire();
-        if (!conn) return std::unexpected(pg_text(conn.error()));
+        if (!conn) return std::unexpected(store_error(conn.error()));
         // One snapshot for the reference and the notices.
         if (auto b = (*conn)->command("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !b)
-            return std::unexpected(pg_text(b.error()));
+            return std::unexpected(store_error(b.error()));
         StageSearchResult out;
         auto ref = stage_store::load_reference(**conn);
         if (!ref) {
             (void)(*conn)->command("ROLLBACK");
-            return std::unexpected(pg_text(ref.error()));
+            return std::unexpected(store_error(ref.error()));
         }
         auto rows = stage_store::search(**conn, criteria, limit + 1);
         (void)(*conn)->command("COMMIT");
-        if (!rows) return std::unexpected(pg_text(rows.error()));
+        if (!rows) return std::unexpected(store_error(rows.error()));
         out.ref = std::move(*ref);
         out.rows = std::move(*rows);
         if (int(out.rows.size()) > limit) {
@@ -54,13 +53,13 @@ void PgChangeStageStore::check(std::vector<std::string> notices, net::any_io_exe
                                ReadCallback<StageCheckResult> cb) {
     run_on_pool<StageCheckResult>(threads_, ex, std::move(cb), [this, notices = std::move(notices)]() -> ReadResult<StageCheckResult> {
         auto conn = db_->acquire();
-        if (!conn) return std::unexpected(pg_text(conn.error()));
+        if (!conn) return std::unexpected(store_error(conn.error()));
         if (auto b = (*conn)->command("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !b)
-            return std::unexpected(pg_text(b.error()));
+            return std::unexpected(store_error(b.error()));
         StageCheckResult out;
         auto fail = [&](const pg::PgError& e) -> ReadResult<StageCheckResult> {
             (void)(*conn)->command("ROLLBACK");
-            return std::unexpected(pg_text(e));
+            return std::unexpected(store_error(e));
         };
         auto ref = stage_store::load_reference(**conn);
         if (!ref) return fail(ref.error());
@@ -80,11 +79,12 @@ void PgChangeStageStore::save_report(reports::ChangeStageReportMeta meta,
                                      std::vector<reports::ChangeStageReportRow> rows, net::any_io_executor ex,
                                      ReadCallback<std::string> cb) {
     run_on_pool<std::string>(threads_, ex, std::move(cb), [this, meta = std::move(meta), rows = std::move(rows)]() -> ReadResult<std::string> {
-        auto bytes = reports::build_change_stage_xlsx(meta, rows);
-        if (!bytes) return std::unexpected("report not built: " + bytes.error());
-        if (auto put = files_->put(meta.report_id, *bytes); !put) return std::unexpected("report not stored: " + put.error());
+        auto bytes = reports::render_change_stage_xlsx(meta, rows);
+        if (!bytes) return std::unexpected(Error{bytes.error().code, "report not built: " + bytes.error().message, bytes.error().kind});
+        if (auto saved = files_->save(meta.report_id, *bytes); !saved)
+            return std::unexpected(Error{saved.error().code, "report not stored: " + saved.error().message, saved.error().kind});
         auto conn = db_->acquire();
-        if (!conn) return std::unexpected(pg_text(conn.error()));
+        if (!conn) return std::unexpected(store_error(conn.error()));
         const auto day = singapore_day(meta.generated_at);
         char date[16];
         std::snprintf(date, sizeof date, "%04d-%02u-%02u", int(day.year()), unsigned(day.month()), unsigned(day.day()));
@@ -93,7 +93,7 @@ void PgChangeStageStore::save_report(reports::ChangeStageReportMeta meta,
             "VALUES ($1, $2::date, $3, $4::integer, $5)",
             {meta.report_id, std::string(date), meta.generated_by, std::to_string(rows.size()),
              meta.request_id.empty() ? pg::Param(std::nullopt) : pg::Param(meta.request_id)});
-        if (!ins) return std::unexpected(pg_text(ins.error()));
+        if (!ins) return std::unexpected(store_error(ins.error()));
         return meta.report_id;
     });
 }
@@ -103,13 +103,13 @@ void PgChangeStageStore::list_reports(std::string start, std::string end, net::a
     run_on_pool<std::vector<ReportListing>>(threads_, ex, std::move(cb), [this, start = std::move(start), end = std::move(end)]()
                                         -> ReadResult<std::vector<ReportListing>> {
         auto conn = db_->acquire();
-        if (!conn) return std::unexpected(pg_text(conn.error()));
+        if (!conn) return std::unexpected(store_error(conn.error()));
         auto r = (*conn)->exec(
             "SELECT report_id, to_char(report_date, 'YYYY-MM-DD'), generated_by, notice_count "
             "FROM ocms_change_stage_report WHERE report_date BETWEEN $1::date AND $2::date "
             "ORDER BY report_date, cre_date, report_id",
             {start, end});
-        if (!r) return std::unexpected(pg_text(r.error()));
+        if (!r) return std::unexpected(store_error(r.error()));
         std::vector<ReportListing> out;
         out.reserve(std::size_t(r->rows()));
         for (int i = 0; i < r->rows(); ++i)
@@ -123,7 +123,7 @@ void PgChangeStageStore::report_bytes(std::string report_id, net::any_io_executo
                                       ReadCallback<std::optional<std::string>> cb) {
     run_on_pool<std::optional<std::string>>(threads_, ex, std::move(cb), [this, id = std::move(report_id)]() -> ReadResult<std::optional<std::string>> {
         if (!reports::valid_report_id(id)) return std::optional<std::string>{};
-        auto got = files_->get(id);
+        auto got = files_->load(id);
         if (!got) return std::unexpected(got.error());
         return std::move(*got);
     });

@@ -24,12 +24,12 @@ void PgOutcomeStore::fetch(const RequestId& request_id, net::any_io_executor ex,
     net::post(threads_, [this, id = request_id.value(), ex, cb = std::move(cb)]() mutable {
         InboxRows rows = [&]() -> InboxRows {
             auto conn = db_->acquire(std::chrono::milliseconds(2000));
-            if (!conn) return std::unexpected(conn.error().message);
+            if (!conn) return std::unexpected(store_error(conn.error()));
             auto r = (*conn)->exec(
                 "SELECT command_id, notice_no, app_code, reply::text, batch_size, caller FROM ocms_command_inbox "
                 "WHERE request_id = $1",
                 {id});
-            if (!r) return std::unexpected(r.error().sqlstate + " " + r.error().message);
+            if (!r) return std::unexpected(store_error(r.error()));
             std::vector<InboxRow> out;
             out.reserve(std::size_t(r->rows()));
             for (int i = 0; i < r->rows(); ++i) {

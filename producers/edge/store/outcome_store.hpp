@@ -3,6 +3,7 @@
 // asio::thread_pool owned here; the answer is posted back to the caller's executor, so the
 // io_context threads never wait for PostgreSQL.
 #include "core/types.hpp"
+#include "store/result.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -30,7 +31,7 @@ struct InboxRow {
     std::optional<std::string> caller;  // the envelope's caller (NULL: published straight to a topic)
 };
 
-using InboxRows = std::expected<std::vector<InboxRow>, std::string>;  // error: for the log only
+using InboxRows = ReadResult<std::vector<InboxRow>>;
 using OutcomeCallback = std::function<void(InboxRows)>;
 
 class OutcomeStore {

@@ -2,7 +2,7 @@
 // The one way the edge's stores run blocking work (libpq, files, a replay's Kafka reads) off the
 // io_context: on the store's own thread pool, the outcome (or an exception's text) posted back to
 // the caller's executor exactly once.
-#include "reads/read_store.hpp"
+#include "store/result.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/post.hpp>
@@ -20,7 +20,7 @@ void run_on_pool(boost::asio::thread_pool& pool, boost::asio::any_io_executor ex
             try {
                 return work();
             } catch (const std::exception& e) {
-                return std::unexpected(std::string("unexpected: ") + e.what());
+                return std::unexpected(store_error(std::string("unexpected: ") + e.what()));
             }
         }();
         boost::asio::post(ex, [cb = std::move(cb), out = std::move(out)]() mutable { cb(std::move(out)); });

@@ -2,18 +2,12 @@
 
 #include "contract/payloads.hpp"
 #include "core/ids.hpp"
+#include "domain/suspension.hpp"
 #include "json/schema_registry.hpp"
 
 namespace ocms::edge {
 
 namespace plus_apply {
-
-namespace {
-
-// Spec 002 section 3, word for word (the same text the domain uses for a code PLUS may not use).
-constexpr std::string_view kSourceNotAuthorized = "Source not authorized to use this Suspension Code";
-
-}  // namespace
 
 Result<Plan> plan(const json::Value& body, const RequestId& request_id, TimePoint now,
                   const json::SchemaRegistry* schemas) {
@@ -26,9 +20,12 @@ Result<Plan> plan(const json::Value& body, const RequestId& request_id, TimePoin
                     "Invalid request: date_of_suspension must be an ISO 8601 date-time such as 2025-03-22T19:00:02 "
                     "(no zone = Singapore time), not '" + std::string(date_text) + "'");
 
-    if (auto src = json::get_string(body, "suspension_source"); src && *src != kSource) {
+    std::optional<std::string> claimed;
+    if (auto src = json::get_string(body, "suspension_source")) claimed = std::string(*src);
+    if (!domain::claimed_source_allowed(claimed, kSource)) {
         Plan p;
-        p.refusal = ResultItem{NoticeNo(notice), codes::kBadRequest, std::string(kSourceNotAuthorized), "", std::nullopt};
+        p.refusal = ResultItem{NoticeNo(notice), codes::kBadRequest, std::string(domain::ts_message::kSourceNotAuthorized),
+                               "", std::nullopt};
         return p;
     }
 

@@ -14,6 +14,7 @@
 #include "dispatch/gateway.hpp"
 #include "dispatch/batch_response.hpp"
 #include "core/error.hpp"
+#include "domain/suspension.hpp"
 #include "messages/messages.hpp"
 
 #include <optional>
@@ -28,7 +29,7 @@ namespace ocms::edge {
 namespace plus_apply {
 
 inline constexpr std::string_view kCommandType = contract::kSuspensionApply.type;
-inline constexpr const char* kSource = "PLUS";
+inline constexpr std::string_view kSource = domain::source::kPlus;
 
 // What the body asks for: a command to publish, or a per-notice refusal the edge gives itself.
 struct Plan {

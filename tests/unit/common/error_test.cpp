@@ -41,18 +41,5 @@ TEST(Error, ClassifyErrno) {
         EXPECT_EQ(classify_errno(e), FaultKind::permanent) << e;
 }
 
-TEST(Error, TransitionalMessageOnlyKeepsTheText) {
-    Result<int> ok = 7;
-    EXPECT_EQ(message_only(ok).value(), 7);
-    Result<int> bad = fail(codes::kInternal, "database: connection refused");
-    auto text = message_only(bad);
-    ASSERT_FALSE(text);
-    EXPECT_EQ(text.error(), "database: connection refused");
-    Result<void> done;
-    EXPECT_TRUE(message_only(done));
-    Result<void> not_done = fail(Error::transient(codes::kInternal, "disk full"));
-    EXPECT_EQ(message_only(not_done).error(), "disk full");
-}
-
 }  // namespace
 }  // namespace ocms

@@ -250,5 +250,31 @@ TEST(CourtDecide, UnknownNextStageIs4022ButOnlyWhenTheStageIsSet) {
     EXPECT_EQ(decide_court_update(u, true, false).code, codes::kSuccess);
 }
 
+// The day-end window (spec 001 1.3): read in Singapore time, across midnight, equal ends = all day.
+TEST(DayendWindow, ParsedAndReadInSingaporeTime) {
+    EXPECT_FALSE(parse_dayend_window("20:00"));
+    EXPECT_FALSE(parse_dayend_window("24:00-07:00"));
+    EXPECT_FALSE(parse_dayend_window("20:60-07:00"));
+    EXPECT_FALSE(parse_dayend_window("8:00-17:00"));
+    const auto night = parse_dayend_window("20:00-07:00");
+    ASSERT_TRUE(night);
+    EXPECT_EQ(night->start_minute, 20 * 60);
+    EXPECT_EQ(night->end_minute, 7 * 60);
+    EXPECT_FALSE(window_open(*night, *parse_iso("2025-06-10T11:59:00Z")));  // 19:59 in Singapore
+    EXPECT_TRUE(window_open(*night, *parse_iso("2025-06-10T12:00:00Z")));   // 20:00
+    EXPECT_TRUE(window_open(*night, *parse_iso("2025-06-11T06:59:59")));
+    EXPECT_FALSE(window_open(*night, *parse_iso("2025-06-11T07:00:00")));
+    EXPECT_TRUE(window_open(*parse_dayend_window("08:00-08:00"), *parse_iso("2025-06-11T03:00:00")));
+    EXPECT_TRUE(window_open(*parse_dayend_window("22:00-24:00"), *parse_iso("2025-06-11T23:59:59")));
+}
+
+TEST(CourtFields, OnlyPsWwpCarriesThem) {
+    EXPECT_TRUE(is_ps_wwp(std::string("PS"), std::string("WWP")));
+    EXPECT_FALSE(is_ps_wwp(std::string("TS"), std::string("WWP")));
+    EXPECT_FALSE(is_ps_wwp(std::string("PS"), std::string("wwp")));
+    EXPECT_FALSE(is_ps_wwp(std::nullopt, std::string("WWP")));
+    EXPECT_FALSE(is_ps_wwp(std::string("PS"), std::nullopt));
+}
+
 }  // namespace
 }  // namespace ocms::domain

@@ -204,5 +204,13 @@ TEST(Revival, SourceCodes) {
     EXPECT_FALSE(plus_may_revive(ReasonCode("HST")));
 }
 
+// apply-revival's revivalSource (spec 004 section 5).
+TEST(RevivalSource, CodesAreOcmsAndPlus) {
+    EXPECT_EQ(source_of_revival_code("004"), std::optional<std::string_view>("OCMS"));
+    EXPECT_EQ(source_of_revival_code("005"), std::optional<std::string_view>("PLUS"));
+    EXPECT_FALSE(source_of_revival_code("006"));
+    EXPECT_FALSE(source_of_revival_code(""));
+}
+
 }  // namespace
 }  // namespace ocms::domain

@@ -500,5 +500,13 @@ TEST(TsCodes, SeedMatchesThisTable) {
     }
 }
 
+// PLUS may speak only for itself (spec 002 API 5's suspension_source).
+TEST(ClaimedSource, OnlyTheCallersOwnOrNone) {
+    EXPECT_TRUE(claimed_source_allowed(std::nullopt, source::kPlus));
+    EXPECT_TRUE(claimed_source_allowed(std::string("PLUS"), source::kPlus));
+    EXPECT_FALSE(claimed_source_allowed(std::string("OCMS_FE"), source::kPlus));
+    EXPECT_FALSE(claimed_source_allowed(std::string("plus"), source::kPlus));
+}
+
 }  // namespace
 }  // namespace ocms::domain

@@ -1,5 +1,5 @@
-// POST /api/cron/auto-revival/trigger (spec 004 1.5) through the pipeline with a fake job runner:
-// roles, the empty body, and the answer {"success","message"}.
+// POST /api/cron/auto-revival/trigger (spec 004 1.5) through the pipeline with the fake job runner
+// of fakes.hpp: roles, the empty body, and the answer {"success","message"}.
 #include "revival/auto_revival_trigger.hpp"
 #include "ops/job_runner.hpp"
 #include "support.hpp"
@@ -14,20 +14,10 @@ namespace {
 
 const std::string kPath = "/api/cron/auto-revival/trigger";
 
-class FakeJobs : public JobRunner {
-public:
-    AutoRevivalResult result = jobs::AutoRevivalStats{};
-    int runs = 0;
-    void auto_revival(boost::asio::any_io_executor ex, AutoRevivalCallback cb) override {
-        ++runs;
-        boost::asio::post(ex, [cb, r = result] { cb(r); });
-    }
-};
-
 struct Trigger : ::testing::Test {
     Fixture f;
-    std::shared_ptr<FakeJobs> jobs = std::make_shared<FakeJobs>();
-    Trigger() { f.svc->jobs = jobs; }
+    std::shared_ptr<FakeJobRunner> jobs = f.jobs;
+    int runs() const { return int(jobs->auto_revival_call.asked.size()); }
 };
 
 std::pair<bool, std::string> answer(const HttpResponse& r) {
@@ -39,12 +29,12 @@ std::pair<bool, std::string> answer(const HttpResponse& r) {
 }  // namespace
 
 TEST_F(Trigger, NoBodyRunsTheJobAndAnswersTheSpecsShape) {
-    jobs->result = jobs::AutoRevivalStats{10000, 10000, 0};
+    jobs->auto_revival_call.result = jobs::AutoRevivalStats{10000, 10000, 0};
     auto r = f.post(kPath, "", make_token({"OPS"}));
     EXPECT_EQ(r.result_int(), 200u) << r.body();
     EXPECT_EQ(answer(r), (std::pair<bool, std::string>{true, "Auto-revival: 10000 due, 10000 published, 0 failed"}));
     EXPECT_EQ(r.body(), R"({"success":true,"message":"Auto-revival: 10000 due, 10000 published, 0 failed"})");
-    EXPECT_EQ(jobs->runs, 1);
+    EXPECT_EQ(runs(), 1);
 }
 
 TEST_F(Trigger, EmptyObjectBodyAndTheInternalRole) {
@@ -58,24 +48,24 @@ TEST_F(Trigger, AnythingElseInTheBodyIsRefused) {
     EXPECT_EQ(r.result_int(), 400u);
     EXPECT_EQ(app_code(r), "OCMS-4000");
     EXPECT_EQ(f.post(kPath, "[", make_token({"OPS"})).result_int(), 400u);
-    EXPECT_EQ(jobs->runs, 0);
+    EXPECT_EQ(runs(), 0);
 }
 
 TEST_F(Trigger, OtherRolesAndNoTokenAreRefused) {
     EXPECT_EQ(f.post(kPath, "", make_token({"OCMS_STAFF", "PLUS"})).result_int(), 403u);
     EXPECT_EQ(f.post(kPath, "", "").result_int(), 401u);
-    EXPECT_EQ(jobs->runs, 0);
+    EXPECT_EQ(runs(), 0);
 }
 
 TEST_F(Trigger, BrokerFailuresAnswer500WithTheFigures) {
-    jobs->result = jobs::AutoRevivalStats{100, 90, 10};
+    jobs->auto_revival_call.result = jobs::AutoRevivalStats{100, 90, 10};
     auto r = f.post(kPath, "", make_token({"OPS"}));
     EXPECT_EQ(r.result_int(), 500u);
     EXPECT_EQ(answer(r), (std::pair<bool, std::string>{false, "Auto-revival: 100 due, 90 published, 10 failed"}));
 }
 
 TEST_F(Trigger, DatabaseFailureAnswers500) {
-    jobs->result = std::unexpected(std::string("database: connection refused"));
+    jobs->auto_revival_call.result = store_down("database: connection refused");
     auto r = f.post(kPath, "", make_token({"OPS"}));
     EXPECT_EQ(r.result_int(), 500u);
     EXPECT_EQ(answer(r),

@@ -245,7 +245,7 @@ TEST_F(Pipeline, RequestOutcomeRolesAndAnswers) {
 }
 
 TEST_F(Pipeline, DatabaseDownIs500) {
-    f.outcomes->rows = std::unexpected(std::string("connection refused"));
+    f.outcomes->fetch_call.result = store_down("connection refused");
     auto r = f.post("/v1/request-outcome", R"({"requestId":"req-1"})", staff);
     EXPECT_EQ(r.result_int(), 500u);
     EXPECT_EQ(app_code(r), "OCMS-5000");
@@ -355,7 +355,7 @@ TEST_F(Pipeline, ARequestOutcomeIsItsCallersOnly) {
         return InboxRow{cmd, notice, "OCMS-2000", reply_json(cmd, notice, "OCMS-2000", "TS Success", "", -1), 1,
                         std::move(caller)};
     };
-    f.outcomes->rows = std::vector<InboxRow>{row("c1", "A1", "sub:tester"), row("c2", "B2", "sub:someone-else"),
+    f.outcomes->fetch_call.result = std::vector<InboxRow>{row("c1", "A1", "sub:tester"), row("c2", "B2", "sub:someone-else"),
                                              row("c3", "C3", std::nullopt)};
     const std::string body = R"({"requestId":"shared-id"})";
     auto mine = f.post("/v1/request-outcome", body, staff);

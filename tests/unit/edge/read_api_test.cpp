@@ -1,6 +1,6 @@
 // The spec 002 read APIs (1 notice list, 2 suspension reason list, 4 user list): body parsing,
 // SQL and parameters, projection and rendering as pure functions, then through the pipeline
-// with a fake ReadStore (no PostgreSQL).
+// with the fake ReadStore of fakes.hpp (no PostgreSQL).
 #include "reads/notice_list.hpp"
 #include "reads/reason_list.hpp"
 #include "reads/user_list.hpp"
@@ -19,30 +19,6 @@ json::Document doc_of(const std::string& text) {
     if (!d) throw std::runtime_error("bad test JSON: " + text);
     return std::move(*d);
 }
-
-// What the fake store was asked and what it answers.
-class FakeReads : public ReadStore {
-public:
-    std::vector<NoticeQuery> notice_queries;
-    std::vector<ReasonQuery> reason_queries;
-    std::vector<UserQuery> user_queries;
-    ReadResult<NoticePage> page = NoticePage{};
-    ReadResult<std::vector<ReasonRow>> reason_rows = std::vector<ReasonRow>{};
-    ReadResult<std::vector<UserRow>> user_rows = std::vector<UserRow>{};
-
-    void notices(NoticeQuery q, boost::asio::any_io_executor ex, ReadCallback<NoticePage> cb) override {
-        notice_queries.push_back(std::move(q));
-        boost::asio::post(ex, [cb, r = page] { cb(r); });
-    }
-    void reasons(ReasonQuery q, boost::asio::any_io_executor ex, ReadCallback<std::vector<ReasonRow>> cb) override {
-        reason_queries.push_back(std::move(q));
-        boost::asio::post(ex, [cb, r = reason_rows] { cb(r); });
-    }
-    void users(UserQuery q, boost::asio::any_io_executor ex, ReadCallback<std::vector<UserRow>> cb) override {
-        user_queries.push_back(std::move(q));
-        boost::asio::post(ex, [cb, r = user_rows] { cb(r); });
-    }
-};
 
 NoticeRow row_303j() {
     NoticeRow n;
@@ -343,7 +319,7 @@ TEST(ReadRoutes, TableRows) {
 class ReadPipeline : public ::testing::Test {
 protected:
     Fixture f;
-    std::shared_ptr<FakeReads> reads = std::make_shared<FakeReads>();
+    std::shared_ptr<FakeReadStore> reads = f.reads;
     std::string staff = make_token({"OCMS_STAFF"});
     std::string plus = make_token({"PLUS"});
     void SetUp() override { f.svc->reads = reads; }
@@ -360,12 +336,12 @@ protected:
 };
 
 TEST_F(ReadPipeline, NoticeListSuccess) {
-    reads->page = NoticePage{1, {row_303j()}};
+    reads->notices_call.result = NoticePage{1, {row_303j()}};
     auto r = f.post("/v1/validoffencenoticelist", R"({"noticeNo":"500500303J","$limit":5})", staff);
     ASSERT_EQ(r.result_int(), 200u) << r.body();
-    ASSERT_EQ(reads->notice_queries.size(), 1u);
-    EXPECT_EQ(reads->notice_queries[0].notice_nos, std::vector<std::string>{"500500303J"});
-    EXPECT_EQ(reads->notice_queries[0].limit, 5);
+    ASSERT_EQ(reads->notices_call.asked.size(), 1u);
+    EXPECT_EQ(reads->notices_call.asked[0].notice_nos, std::vector<std::string>{"500500303J"});
+    EXPECT_EQ(reads->notices_call.asked[0].limit, 5);
     EXPECT_NE(r.body().find(R"("amountPaid":0.00}],"pagination":{"skip":0,"limit":5,"totalRecords":1}})"),
               std::string::npos)
         << r.body();
@@ -382,7 +358,7 @@ TEST_F(ReadPipeline, NoticeListBadInputIsFlat4000) {
     expect_flat_400(p, R"({"colour":"red"})", "Invalid search parameters: unknown field 'colour'");
     expect_flat_400(p, R"({"suspensionType":"XX"})", "suspensionType is not one of the allowed values");
     expect_flat_400(p, "{", "Invalid search parameters: malformed JSON");
-    EXPECT_TRUE(reads->notice_queries.empty()) << "nothing is read for a bad request";
+    EXPECT_TRUE(reads->notices_call.asked.empty()) << "nothing is read for a bad request";
 }
 
 TEST_F(ReadPipeline, AuthFailuresAreFlatToo) {
@@ -396,9 +372,9 @@ TEST_F(ReadPipeline, AuthFailuresAreFlatToo) {
 }
 
 TEST_F(ReadPipeline, DatabaseDownIs500WithTheSpecsMessages) {
-    reads->page = std::unexpected(std::string("connection refused"));
-    reads->reason_rows = std::unexpected(std::string("connection refused"));
-    reads->user_rows = std::unexpected(std::string("connection refused"));
+    reads->notices_call.result = store_down("connection refused");
+    reads->reasons_call.result = store_down("connection refused");
+    reads->users_call.result = store_down("connection refused");
     auto a = f.post("/v1/validoffencenoticelist", "{}", staff);
     EXPECT_EQ(a.result_int(), 500u);
     EXPECT_EQ(a.body(), R"({"appCode":"OCMS-5000","message":"Unable to retrieve notice list"})");
@@ -419,16 +395,16 @@ TEST_F(ReadPipeline, NoStoreIs500) {
 }
 
 TEST_F(ReadPipeline, ReasonListSourcePerCaller) {
-    reads->reason_rows = std::vector<ReasonRow>{{"APE", "Appeal Extension", 21, false, {"NPA"}}};
+    reads->reasons_call.result = std::vector<ReasonRow>{{"APE", "Appeal Extension", 21, false, {"NPA"}}};
     auto s = f.post("/v1/suspensionreasonlist", R"({"suspensionType":"TS"})", staff);
     ASSERT_EQ(s.result_int(), 200u) << s.body();
     auto p = f.post("/v1/suspensionreasonlist", R"({"suspensionType":"TS","status":"I"})", plus);
     ASSERT_EQ(p.result_int(), 200u) << p.body();
-    ASSERT_EQ(reads->reason_queries.size(), 2u);
-    EXPECT_EQ(reads->reason_queries[0].source, "OCMS_FE");
-    EXPECT_EQ(reads->reason_queries[0].status, "A");
-    EXPECT_EQ(reads->reason_queries[1].source, "PLUS");
-    EXPECT_EQ(reads->reason_queries[1].status, "I");
+    ASSERT_EQ(reads->reasons_call.asked.size(), 2u);
+    EXPECT_EQ(reads->reasons_call.asked[0].source, "OCMS_FE");
+    EXPECT_EQ(reads->reasons_call.asked[0].status, "A");
+    EXPECT_EQ(reads->reasons_call.asked[1].source, "PLUS");
+    EXPECT_EQ(reads->reasons_call.asked[1].status, "I");
     EXPECT_EQ(p.body(),
               R"({"appCode":"OCMS-2000","message":"Success","data":[{"code":"APE","description":"Appeal Extension",)"
               R"("suspensionDays":21,"looping":false,"allowedStages":["NPA"]}]})");
@@ -438,12 +414,12 @@ TEST_F(ReadPipeline, ReasonListSourcePerCaller) {
 }
 
 TEST_F(ReadPipeline, UserList) {
-    reads->user_rows = std::vector<UserRow>{{"JOHNLEE", "John", "Lee"}};
+    reads->users_call.result = std::vector<UserRow>{{"JOHNLEE", "John", "Lee"}};
     auto r = f.post("/v1/userlist", R"({"status":"A"})", staff);
     ASSERT_EQ(r.result_int(), 200u) << r.body();
     EXPECT_EQ(r.body(), R"({"appCode":"OCMS-2000","message":"Success","data":[{"userId":"JOHNLEE","firstName":"John","lastName":"Lee"}]})");
-    ASSERT_EQ(reads->user_queries.size(), 1u);
-    EXPECT_EQ(reads->user_queries[0].status, "A");
+    ASSERT_EQ(reads->users_call.asked.size(), 1u);
+    EXPECT_EQ(reads->users_call.asked[0].status, "A");
     auto n = f.post("/v1/userlist", R"({"status":null})", staff);
     EXPECT_EQ(n.result_int(), 200u);
     expect_flat_400("/v1/userlist", R"({"status":"X"})", "status is not one of the allowed values");

@@ -40,25 +40,6 @@ HstRow hst_row(std::vector<std::string> notices) {
     return h;
 }
 
-class FakeHstReads : public ReadStore {
-public:
-    std::vector<std::string> asked;
-    ReadResult<std::optional<HstRow>> answer = std::optional<HstRow>{};
-    void notices(NoticeQuery, boost::asio::any_io_executor ex, ReadCallback<NoticePage> cb) override {
-        boost::asio::post(ex, [cb] { cb(std::unexpected(std::string("unused"))); });
-    }
-    void reasons(ReasonQuery, boost::asio::any_io_executor ex, ReadCallback<std::vector<ReasonRow>> cb) override {
-        boost::asio::post(ex, [cb] { cb(std::unexpected(std::string("unused"))); });
-    }
-    void users(UserQuery, boost::asio::any_io_executor ex, ReadCallback<std::vector<UserRow>> cb) override {
-        boost::asio::post(ex, [cb] { cb(std::unexpected(std::string("unused"))); });
-    }
-    void hst(std::string id, boost::asio::any_io_executor ex, ReadCallback<std::optional<HstRow>> cb) override {
-        asked.push_back(std::move(id));
-        boost::asio::post(ex, [cb, a = answer] { cb(a); });
-    }
-};
-
 }  // namespace
 
 // ---- mapping ---------------------------------------------------------------------------------
@@ -202,7 +183,7 @@ TEST(ReviveRoutes, RolesAsSpecified) {
 class Revive : public ::testing::Test {
 protected:
     Fixture f;
-    std::shared_ptr<FakeHstReads> reads = std::make_shared<FakeHstReads>();
+    std::shared_ptr<FakeReadStore> reads = f.reads;
     void SetUp() override { f.svc->reads = reads; }
 };
 
@@ -214,6 +195,23 @@ TEST_F(Revive, StaffRouteAnswersTheBatch) {
     auto d = body_of(r.body());
     EXPECT_EQ(json::get_int(d, "totalProcessed").value_or(-1), 2);
     EXPECT_EQ(json::get_int(d, "successCount").value_or(-1), 2);
+}
+
+// The internal route (spec 004 1.4) reaches its handler: one revival.apply per notice, channel
+// internal, the batch answer.
+TEST_F(Revive, InternalRouteAnswersTheBatch) {
+    auto r = f.post("/ocms/v1/suspension/apply-revival", kInternalBody, make_token({"INTERNAL"}));
+    EXPECT_EQ(r.result_int(), 200) << r.body();
+    ASSERT_EQ(f.gateway->seen.size(), 1u);
+    const auto& c = f.gateway->seen[0];
+    EXPECT_EQ(c.type, "revival.apply");
+    EXPECT_EQ(command_key(c), "500500303J");
+    EXPECT_EQ(c.source, "OCMS");
+    EXPECT_EQ(c.officer, "ocmsizmgr");
+    EXPECT_EQ(s(payload(c), "channel"), "internal");
+    auto d = body_of(r.body());
+    EXPECT_EQ(json::get_int(d, "totalProcessed").value_or(-1), 1);
+    EXPECT_EQ(json::get_int(d, "successCount").value_or(-1), 1);
 }
 
 TEST_F(Revive, AuthFailures) {
@@ -241,7 +239,7 @@ TEST_F(Revive, HstWithoutTheRoleIs403WithTheSpecMessage) {
     auto d = body_of(r.body());
     EXPECT_EQ(s(d, "appCode"), "OCMS-4001");
     EXPECT_EQ(s(d, "message"), "User not authorised to revive TS-HST");
-    EXPECT_TRUE(reads->asked.empty());
+    EXPECT_TRUE(reads->hst_call.asked.empty());
 }
 
 TEST_F(Revive, BadBodiesAre400) {
@@ -276,11 +274,11 @@ TEST_F(Revive, HstUnknownIdIs4001) {
     auto r = f.post("/v1/revive-hst", kHstBody, make_token({"HST"}));
     EXPECT_EQ(r.result_int(), 404);
     EXPECT_EQ(r.body(), R"({"appCode":"OCMS-4001","message":"HST ID not found"})");
-    EXPECT_EQ(reads->asked, std::vector<std::string>{"S1234567A"});
+    EXPECT_EQ(reads->hst_call.asked, std::vector<std::string>{"S1234567A"});
 }
 
 TEST_F(Revive, HstRevivesEveryNoticeFound) {
-    reads->answer = std::optional<HstRow>(hst_row({"N1", "N2"}));
+    reads->hst_call.result = std::optional<HstRow>(hst_row({"N1", "N2"}));
     auto r = f.post("/v1/revive-hst", kHstBody, make_token({"HST"}));
     EXPECT_EQ(r.result_int(), 200) << r.body();
     ASSERT_EQ(f.gateway->seen.size(), 2u);
@@ -291,21 +289,21 @@ TEST_F(Revive, HstRevivesEveryNoticeFound) {
 TEST_F(Revive, HstAddressMismatchIs400AndNothingSent) {
     auto row = hst_row({"N1"});
     row.postal_code = "999999";
-    reads->answer = std::optional<HstRow>(row);
+    reads->hst_call.result = std::optional<HstRow>(row);
     auto r = f.post("/v1/revive-hst", kHstBody, make_token({"HST"}));
     EXPECT_EQ(r.result_int(), 400) << r.body();
     EXPECT_TRUE(f.gateway->seen.empty());
 }
 
 TEST_F(Revive, HstWithoutNoticesIsAnEmptyArray) {
-    reads->answer = std::optional<HstRow>(hst_row({}));
+    reads->hst_call.result = std::optional<HstRow>(hst_row({}));
     auto r = f.post("/v1/revive-hst", kHstBody, make_token({"HST"}));
     EXPECT_EQ(r.result_int(), 200);
     EXPECT_EQ(r.body(), "[]");
 }
 
 TEST_F(Revive, HstReadFailureIs500) {
-    reads->answer = std::unexpected(std::string("db down"));
+    reads->hst_call.result = store_down("db down");
     auto r = f.post("/v1/revive-hst", kHstBody, make_token({"HST"}));
     EXPECT_EQ(r.result_int(), 500);
     EXPECT_EQ(r.body(), R"({"appCode":"OCMS-5000","message":"Backend error during revival"})");

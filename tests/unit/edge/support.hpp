@@ -1,7 +1,9 @@
 #pragma once
 // Shared helpers of the edge unit tests: services over the repo's schemas, test JWTs (libjwt),
-// fakes behind CommandGateway and OutcomeStore, and a socket-free call into the pipeline.
+// the fakes of fakes.hpp behind the gateway and the stores, and a socket-free call into the
+// pipeline.
 #include "dispatch/gateway.hpp"
+#include "fakes.hpp"
 #include "json/schema_registry.hpp"
 #include "metrics/metrics.hpp"
 #include "store/outcome_store.hpp"
@@ -22,6 +24,7 @@ namespace edge_test {
 
 using namespace ocms;
 using namespace ocms::edge;
+using namespace ocms::edge::fakes;
 
 inline const std::string kSourceDir = OCMS_SOURCE_DIR;
 inline const std::string kSchemasDir = kSourceDir + "/schemas";
@@ -128,49 +131,15 @@ inline std::string reply_json(const std::string& command_id, const std::string& 
     return messages::encode(r);
 }
 
-// Answers every command at once with the reply `answer` gives (or leaves it pending).
-class FakeGateway : public CommandGateway {
-public:
-    std::vector<messages::Command> seen;
-    bool is_ready = false;
-    std::function<DispatchItem(const messages::Command&)> answer = [](const messages::Command& c) {
-        DispatchItem it;
-        it.command_id = c.command_id;
-        it.notice_no = NoticeNo(command_key(c));
-        it.state = DispatchItem::State::replied;
-        messages::Reply r;
-        r.command_id = c.command_id;
-        r.notice_no = it.notice_no;
-        r.app_code = codes::kSuccess;
-        r.message = "TS Success";
-        r.data_json = R"({"srNo":1234,"dueDateOfRevival":"2025-04-12T19:00:02"})";
-        it.reply = r;
-        return it;
-    };
-    void dispatch(std::vector<messages::Command> commands, boost::asio::any_io_executor ex,
-                  DispatchCallback cb) override {
-        std::vector<DispatchItem> items;
-        for (const auto& c : commands) {
-            seen.push_back(c);
-            items.push_back(answer(c));
-        }
-        boost::asio::post(ex, [cb, items] { cb(items); });
-    }
-    bool ready() const override { return is_ready; }
-};
-
-class FakeOutcomes : public OutcomeStore {
-public:
-    InboxRows rows = std::vector<InboxRow>{};
-    void fetch(const RequestId&, boost::asio::any_io_executor ex, OutcomeCallback cb) override {
-        boost::asio::post(ex, [cb, r = rows] { cb(r); });
-    }
-};
-
 struct Fixture {
     std::shared_ptr<EdgeConfig> config = std::make_shared<EdgeConfig>();
     std::shared_ptr<FakeGateway> gateway = std::make_shared<FakeGateway>();
-    std::shared_ptr<FakeOutcomes> outcomes = std::make_shared<FakeOutcomes>();
+    std::shared_ptr<FakeOutcomeStore> outcomes = std::make_shared<FakeOutcomeStore>();
+    std::shared_ptr<FakeReadStore> reads = std::make_shared<FakeReadStore>();
+    std::shared_ptr<FakeJobRunner> jobs = std::make_shared<FakeJobRunner>();
+    std::shared_ptr<FakeChangeStageStore> stage = std::make_shared<FakeChangeStageStore>();
+    std::shared_ptr<FakeCasStore> cas = std::make_shared<FakeCasStore>();
+    std::shared_ptr<FakeOpsStore> ops = std::make_shared<FakeOpsStore>();
     std::shared_ptr<metrics::Registry> metrics = std::make_shared<metrics::Registry>();
     std::shared_ptr<Services> svc = std::make_shared<Services>();
 
@@ -184,6 +153,11 @@ struct Fixture {
         svc->apim = std::make_shared<auth::ApimKeys>(std::vector<std::string>{"apim-key-1"});
         svc->gateway = gateway;
         svc->outcomes = outcomes;
+        svc->reads = reads;
+        svc->jobs = jobs;
+        svc->stage = stage;
+        svc->cas = cas;
+        svc->ops = ops;
         svc->metrics = metrics;
     }
 

@@ -51,15 +51,20 @@ private:
 // A provider scripted by the test (the OAuth provider has its own tests and one here).
 class FakeTokens final : public TokenProvider {
 public:
-    std::expected<std::string, std::string> current_result = std::string("good");
-    std::expected<std::string, std::string> refresh_result = std::string("good");
+    Result<std::string> current_result = std::string("good");
+    Result<std::string> refresh_result = std::string("good");
     std::atomic<int> refreshes{0};
-    std::expected<std::string, std::string> current() override { return current_result; }
-    std::expected<std::string, std::string> refresh() override {
+    Result<std::string> current_token() override { return current_result; }
+    Result<std::string> refresh_token() override {
         ++refreshes;
         return refresh_result;
     }
 };
+
+// A provider's failure that the token endpoint may answer better later: OCMS-9999, transient.
+std::unexpected<Error> token_failure(std::string message) {
+    return fail(Error::transient(kApiError, std::move(message)));
+}
 
 TimePoint fixed_time() { return *parse_iso("2025-04-12T19:00:02"); }
 
@@ -352,7 +357,7 @@ TEST_F(Client, RefreshFailingThreeTimesLogsAlertsAndFails) {
     LocalHttpServer server([](const Request&) { return Reply::with(401); });
     auto tokens = std::make_shared<FakeTokens>();
     tokens->current_result = std::string("stale");
-    tokens->refresh_result = std::unexpected(std::string("token endpoint answered HTTP 500"));
+    tokens->refresh_result = token_failure("token endpoint answered HTTP 500");
     auto o = options("PLUS");
     o.tokens = tokens;
     HttpClient client(o);
@@ -375,9 +380,9 @@ TEST_F(Client, RefreshSucceedingOnThirdTryContinues) {
     class Flaky final : public TokenProvider {
     public:
         std::atomic<int> calls{0};
-        std::expected<std::string, std::string> current() override { return std::string("old"); }
-        std::expected<std::string, std::string> refresh() override {
-            if (++calls < 3) return std::unexpected(std::string("unreachable"));
+        Result<std::string> current_token() override { return std::string("old"); }
+        Result<std::string> refresh_token() override {
+            if (++calls < 3) return token_failure("unreachable");
             return std::string("new");
         }
     };
@@ -424,7 +429,7 @@ TEST_F(Client, NoValidTokenAtStartIsRefreshedFirst) {
         return r.header("Authorization") == "Bearer good" ? Reply::ok() : Reply::with(401);
     });
     auto tokens = std::make_shared<FakeTokens>();
-    tokens->current_result = std::unexpected(std::string("token endpoint unreachable"));
+    tokens->current_result = token_failure("token endpoint unreachable");
     auto o = options();
     o.tokens = tokens;
     HttpClient client(o);
@@ -478,16 +483,13 @@ TEST_F(Client, ErrorsSayTheirKind) {
     ASSERT_FALSE(not_retriable);
     EXPECT_EQ(not_retriable.error().kind, FaultKind::permanent);
 
-    // A provider on the Result interface: its Error's kind and message reach the caller.
+    // A provider's Error: its kind and message reach the caller.
     class Refused final : public TokenProvider {
     public:
         Result<std::string> current_token() override { return std::string("stale"); }
         Result<std::string> refresh_token() override {
             return fail(Error::permanent(kApiError, "token endpoint answered HTTP 401: invalid_client"));
         }
-        // transitional (issue 15): still pure in TokenProvider; never called by the client.
-        std::expected<std::string, std::string> current() override { return message_only(current_token()); }
-        std::expected<std::string, std::string> refresh() override { return message_only(refresh_token()); }
     };
     LocalHttpServer server([](const Request&) { return Reply::with(401); });
     auto o = options();

@@ -156,38 +156,19 @@ TEST(OAuthClientCredentials, ErrorsSayTheirKind) {
     }
 }
 
-// transitional (issue 15): current()/refresh() still answer, with the Error's message as the text.
-TEST(OAuthClientCredentials, TransitionalStringInterfaceKeepsTheText) {
+// A refresh the endpoint refuses after a good first token: the whole text of the refusal.
+TEST(OAuthClientCredentials, RefusedRefreshSaysWhy) {
     std::atomic<int> n{0};
     LocalHttpServer server([&](const Request&) {
         if (++n == 1) return Reply::ok(R"({"access_token":"t1"})");
         return Reply::with(401, R"({"error":"invalid_client"})");
     });
     OAuthClientCredentials p({.token_url = server.url("/token")});
-    EXPECT_EQ(p.current().value(), "t1");
-    auto old = p.refresh();
-    ASSERT_FALSE(old);
-    auto now = p.refresh_token();
-    ASSERT_FALSE(now);
-    EXPECT_EQ(old.error(), now.error().message);
-    EXPECT_EQ(old.error(), R"(token endpoint answered HTTP 401: {"error":"invalid_client"})");
-}
-
-// A provider still written against the std::string interface is adapted: same text, OCMS-9999,
-// transient (the client retries a refresh whatever failed).
-TEST(TokenProvider, StringProviderIsAdapted) {
-    class Old final : public TokenProvider {
-    public:
-        std::expected<std::string, std::string> current() override { return std::string("tok"); }
-        std::expected<std::string, std::string> refresh() override { return std::unexpected(std::string("no luck")); }
-    } old;
-    TokenProvider& p = old;
-    EXPECT_EQ(p.current_token().value(), "tok");
+    EXPECT_EQ(p.current_token().value(), "t1");
     auto r = p.refresh_token();
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().message, "no luck");
     EXPECT_EQ(r.error().code, codes::kApiError);
-    EXPECT_EQ(r.error().kind, FaultKind::transient);
+    EXPECT_EQ(r.error().message, R"(token endpoint answered HTTP 401: {"error":"invalid_client"})");
 }
 
 }  // namespace

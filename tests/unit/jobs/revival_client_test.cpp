@@ -34,8 +34,8 @@ struct RecordingSleeper {
 
 class FixedToken final : public http::TokenProvider {
 public:
-    std::expected<std::string, std::string> current() override { return std::string("internal-token"); }
-    std::expected<std::string, std::string> refresh() override { return std::string("internal-token"); }
+    Result<std::string> current_token() override { return std::string("internal-token"); }
+    Result<std::string> refresh_token() override { return std::string("internal-token"); }
 };
 
 constexpr const char* kBatchOk =

@@ -157,6 +157,27 @@ TEST(VipListJson, IsTheRecordsetTheInsertReads) {
               R"({"vip_vehicle":"V2","vehicle_no":"S1","description":null,"status":"I"}])");
 }
 
+// Issue 15: a failed step of the replace is an Error of the database's kind, OCMS-5000, its
+// message the text the job logged and alerted before ("<step>: <message> (SQLSTATE <code>)").
+TEST(VipReplaceError, NamesTheStepAndKeepsTheDatabasesKind) {
+    Error lock = vip_replace_error("LOCK TABLE ocms_vip_vehicle",
+                                   pg::PgError{"55P03", "ERROR:  canceling statement due to lock timeout", FaultKind::transient});
+    EXPECT_EQ(lock.code, codes::kInternal);
+    EXPECT_EQ(lock.kind, FaultKind::transient);
+    EXPECT_EQ(lock.message, "LOCK TABLE ocms_vip_vehicle: ERROR:  canceling statement due to lock timeout (SQLSTATE 55P03)");
+
+    Error denied = vip_replace_error("DELETE FROM ocms_vip_vehicle",
+                                     pg::PgError{"42501", "ERROR:  permission denied for table ocms_vip_vehicle", FaultKind::permanent});
+    EXPECT_EQ(denied.kind, FaultKind::permanent);
+    EXPECT_EQ(denied.message, "DELETE FROM ocms_vip_vehicle: ERROR:  permission denied for table ocms_vip_vehicle (SQLSTATE 42501)");
+
+    // A connection-level fault has no SQLSTATE; trailing newlines and spaces go.
+    Error lost = vip_replace_error("COMMIT", pg::PgError{"", "server closed the connection unexpectedly\n ", FaultKind::transient});
+    EXPECT_EQ(lost.code, codes::kInternal);
+    EXPECT_EQ(lost.kind, FaultKind::transient);
+    EXPECT_EQ(lost.message, "COMMIT: server closed the connection unexpectedly");
+}
+
 TEST(RetryWaits, TheSpecDefaultAndTestValuesParse) {
     auto w = parse_retry_waits("0,5000,10000,15000");
     ASSERT_TRUE(w);

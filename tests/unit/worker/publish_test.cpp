@@ -15,8 +15,8 @@ namespace {
 const bool kNoBrokerCredentials = (::unsetenv("OCMS_KAFKA_CONFIG"), true);
 
 TEST(PublishAll, AnUnsendableMessageIsGivenUpNotRetriedForEver) {
-    auto producer = kafka::Producer::create("", {{"test.mock.num.brokers", "1"}, {"message.timeout.ms", "5000"}});
-    ASSERT_TRUE(producer) << producer.error();
+    auto producer = kafka::Producer::make("", {{"test.mock.num.brokers", "1"}, {"message.timeout.ms", "5000"}});
+    ASSERT_TRUE(producer) << producer.error().message;
     metrics::Registry metrics;
     std::vector<OutMessage> out{{"ocms.outcome", -1, "K1", R"({"a":1})"},
                                 {"ocms.dlq", -1, "K2", std::string(2 * 1024 * 1024, 'x')},  // over message.max.bytes
@@ -46,8 +46,8 @@ TEST(PublishAll, AFatalProducerErrorEndsTheCallAtOnce) {
     ASSERT_TRUE(cluster);
     constexpr int16_t kInitProducerId = 22;  // the Kafka protocol's ApiKey
     rd_kafka_mock_push_request_errors(cluster.get(), kInitProducerId, 1, RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED);
-    auto producer = kafka::Producer::create(rd_kafka_mock_cluster_bootstraps(cluster.get()), {{"message.timeout.ms", "5000"}});
-    ASSERT_TRUE(producer) << producer.error();
+    auto producer = kafka::Producer::make(rd_kafka_mock_cluster_bootstraps(cluster.get()), {{"message.timeout.ms", "5000"}});
+    ASSERT_TRUE(producer) << producer.error().message;
     metrics::Registry metrics;
     std::vector<OutMessage> out{{"ocms.outcome", -1, "K1", R"({"a":1})"}};
     int rounds = 0;
