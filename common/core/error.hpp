@@ -73,6 +73,13 @@ struct Error {
     static Error client(AppCode code, std::string message) { return {code, std::move(message), FaultKind::client}; }
 
     bool retriable() const noexcept { return kind == FaultKind::transient; }
+
+    // The same error with what was being done in front of its message ("database: ..."): code
+    // and kind unchanged.
+    Error in_context(std::string_view what) && {
+        message.insert(0, what);
+        return std::move(*this);
+    }
 };
 
 template <typename T>

@@ -39,9 +39,7 @@ Result<std::string> OAuthClientCredentials::fetch_locked() {
 
     auto resp = perform_once(req, TransportLimits{.max_response_bytes = 1u << 20});
     if (!resp) {
-        Error e = to_error(resp.error());
-        e.message = "token endpoint unreachable: " + e.message;
-        return fail(std::move(e));
+        return fail(to_error(resp.error()).in_context("token endpoint unreachable: "));
     }
     if (!resp->ok()) {
         // The body of an OAuth error is small JSON ({"error":"invalid_client"}); never the secret.

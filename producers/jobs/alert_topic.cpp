@@ -31,11 +31,7 @@ Result<std::shared_ptr<TopicAlertSink>> TopicAlertSink::create(const std::string
     // by the time flush gives up.
     auto p = kafka::Producer::make(brokers, {{"message.timeout.ms", std::to_string(flush_timeout.count())},
                                              {"client.id", source + "-alerts"}});
-    if (!p) {
-        Error e = std::move(p.error());
-        e.message = "Kafka producer for " + std::string(kTopicAlert) + ": " + e.message;
-        return fail(std::move(e));
-    }
+    if (!p) return fail(std::move(p.error()).in_context("Kafka producer for " + std::string(kTopicAlert) + ": "));
     return std::shared_ptr<TopicAlertSink>(new TopicAlertSink(std::move(*p), std::move(source), flush_timeout));
 }
 

@@ -20,19 +20,11 @@ void PgJobRunner::auto_revival(net::any_io_executor ex, AutoRevivalCallback cb) 
         AutoRevivalResult out = [&]() -> AutoRevivalResult {
             try {
                 auto db = pg::Connection::connect(pg_url_);
-                if (!db) return std::unexpected(Error{codes::kInternal, "database: " + db.error().message, db.error().kind});
+                if (!db) return fail(pg::to_error(db.error()).in_context("database: "));
                 auto producer = kafka::Producer::make(brokers_);
-                if (!producer) {
-                    auto e = producer.error();
-                    e.message = "broker: " + e.message;
-                    return std::unexpected(std::move(e));
-                }
+                if (!producer) return fail(std::move(producer.error()).in_context("broker: "));
                 auto r = jobs::revive_due_notices(**db, **producer, system_now());
-                if (!r) {
-                    auto e = r.error();
-                    e.message = "database: " + e.message;
-                    return std::unexpected(std::move(e));
-                }
+                if (!r) return fail(std::move(r.error()).in_context("database: "));
                 return *r;
             } catch (const std::exception& e) {
                 return std::unexpected(Error{codes::kInternal, std::string("auto-revival threw: ") + e.what()});

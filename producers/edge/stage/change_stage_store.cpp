@@ -80,9 +80,9 @@ void PgChangeStageStore::save_report(reports::ChangeStageReportMeta meta,
                                      ReadCallback<std::string> cb) {
     run_on_pool<std::string>(threads_, ex, std::move(cb), [this, meta = std::move(meta), rows = std::move(rows)]() -> ReadResult<std::string> {
         auto bytes = reports::render_change_stage_xlsx(meta, rows);
-        if (!bytes) return std::unexpected(Error{bytes.error().code, "report not built: " + bytes.error().message, bytes.error().kind});
+        if (!bytes) return fail(std::move(bytes.error()).in_context("report not built: "));
         if (auto saved = files_->save(meta.report_id, *bytes); !saved)
-            return std::unexpected(Error{saved.error().code, "report not stored: " + saved.error().message, saved.error().kind});
+            return fail(std::move(saved.error()).in_context("report not stored: "));
         auto conn = db_->acquire();
         if (!conn) return std::unexpected(store_error(conn.error()));
         const auto day = singapore_day(meta.generated_at);

@@ -12,7 +12,7 @@ namespace ocms::edge {
 // A store's failure: the database's (its SQLSTATE first in the text, its kind from pg), or one
 // the store found in what it read.
 inline Error store_error(const pg::PgError& e) {
-    return Error{codes::kInternal, e.sqlstate.empty() ? e.message : e.sqlstate + " " + e.message, pg::to_error(e).kind};
+    return Error{codes::kInternal, e.sqlstate.empty() ? e.message : e.sqlstate + " " + e.message, e.kind};
 }
 inline Error store_error(std::string message) { return Error{codes::kInternal, std::move(message)}; }
 

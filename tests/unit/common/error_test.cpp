@@ -41,5 +41,13 @@ TEST(Error, ClassifyErrno) {
         EXPECT_EQ(classify_errno(e), FaultKind::permanent) << e;
 }
 
+TEST(Error, InContextPutsWhatWasBeingDoneFirstAndKeepsCodeAndKind) {
+    Error e = Error::transient(codes::kInternal, "connection refused");
+    Error c = std::move(e).in_context("database: ");
+    EXPECT_EQ(c.message, "database: connection refused");
+    EXPECT_EQ(c.code, codes::kInternal);
+    EXPECT_EQ(c.kind, FaultKind::transient);
+}
+
 }  // namespace
 }  // namespace ocms
