@@ -7,8 +7,7 @@
 //
 // Header-only and constexpr (no I/O, no allocation): any target may include it.
 #include "core/error.hpp"
-#include "domain/court.hpp"
-#include "domain/revival.hpp"
+#include "domain/messages.hpp"
 #include "messages/messages.hpp"
 
 #include <array>
@@ -23,23 +22,17 @@ struct CommandKind {
     std::string_view schema;  // the payload's schema: schemas/<schema>.schema.json
     // The reply when the command hits a permanent database fault (it is parked): each spec has
     // its own words for it.
-    AppCode fault_code;
-    std::string_view fault_message;
+    domain::Message fault;
 };
 
-// Spec 002 (OCMS 17): OCMS-4007 "System error occurred during processing."
 inline constexpr CommandKind kSuspensionApply{"suspension.apply", 1, messages::kTopicSuspension,
-                                              "commands/suspension.apply.v1", codes::kSystemError,
-                                              "System error occurred during processing."};
-// Spec 004 (OCMS 19): OCMS-5000 "Backend error during revival"
+                                              "commands/suspension.apply.v1", domain::ts_message::kSystemError};
 inline constexpr CommandKind kRevivalApply{"revival.apply", 1, messages::kTopicRevival, "commands/revival.apply.v1",
-                                           codes::kInternal, domain::revival_message::kBackendError};
-// Spec 003 section 3: OCMS.CPS.UNEXPECTED (HTTP 500) "Unexpected server error"
+                                           domain::revival_message::kBackendError};
 inline constexpr CommandKind kStageChange{"stage.change", 1, messages::kTopicStage, "commands/stage.change.v1",
-                                          codes::kInternal, "Unexpected server error"};
-// Spec 001 1.3: OCMS-5000 "Something went wrong. Please try again later."
+                                          domain::stage_message::kUnexpected};
 inline constexpr CommandKind kCourtUpdate{"court.update", 1, messages::kTopicCourt, "commands/court.update.v1",
-                                          codes::kInternal, domain::court_message::kServerError};
+                                          domain::court_message::kServerError};
 
 inline constexpr std::array kCatalogue{kSuspensionApply, kRevivalApply, kStageChange, kCourtUpdate};
 

@@ -11,14 +11,12 @@ namespace ocms::contract {
 
 namespace {
 
-namespace cf = domain::court_field;
-
 // ---------------------------------------------------------------- the wire's fields, once
 
 // One property of a payload: its name on the wire and its member. Whether the schema requires
 // it follows from the member's type: a plain member is required, a std::optional may be absent,
-// a domain::Field may be absent, null or a value. The tables below are the only place a payload's
-// field names are written in C++ (the schema is the other); encode and decode both walk them.
+// a domain::Field may be absent, null or a value. The tables are generated from the schemas, so a
+// payload's field names are written only there; encode and decode both walk them.
 template <class S, class M>
 struct Wire {
     std::string_view name;
@@ -30,65 +28,13 @@ Wire(std::string_view, M S::*) -> Wire<S, M>;  // clang 16 (the fuzz build) has 
 template <class S>
 constexpr auto wire_of();  // the table of a payload type, specialised below
 
-template <>
-constexpr auto wire_of<SuspensionApply>() {
-    using P = SuspensionApply;
-    return std::tuple{Wire{"noticeNo", &P::notice_no},
-                      Wire{"suspensionType", &P::suspension_type},
-                      Wire{"reasonOfSuspension", &P::reason_of_suspension},
-                      Wire{"suspensionRemarks", &P::suspension_remarks},
-                      Wire{"officerAuthorisingSuspension", &P::officer_authorising_suspension},
-                      Wire{"dateOfSuspension", &P::date_of_suspension},
-                      Wire{"checking", &P::checking}};
-}
+// One table a payload type, generated from its schema (common/contract/CMakeLists.txt):
+// template <> constexpr auto wire_of<SuspensionApply>() { using P = SuspensionApply;
+//     return std::tuple{Wire{"noticeNo", &P::notice_no}, Wire{"suspensionType", &P::suspension_type}, ...}; }
+#include "contract/wire.inc"
 
-template <>
-constexpr auto wire_of<RevivalApply>() {
-    using P = RevivalApply;
-    return std::tuple{Wire{"noticeNo", &P::notice_no},
-                      Wire{"suspensionType", &P::suspension_type},
-                      Wire{"revivalReason", &P::revival_reason},
-                      Wire{"revivalRemarks", &P::revival_remarks},
-                      Wire{"officerAuthorisingRevival", &P::officer_authorising_revival},
-                      Wire{"channel", &P::channel},
-                      Wire{"hstIdNo", &P::hst_id_no}};
-}
-
-template <>
-constexpr auto wire_of<StageChange>() {
-    using P = StageChange;
-    return std::tuple{Wire{"noticeNo", &P::notice_no},
-                      Wire{"mode", &P::mode},
-                      Wire{"source", &P::source},
-                      Wire{"officer", &P::officer},
-                      Wire{"newStage", &P::new_stage},
-                      Wire{"currentStage", &P::current_stage},
-                      Wire{"offenderType", &P::offender_type},
-                      Wire{"reason", &P::reason},
-                      Wire{"remarks", &P::remarks},
-                      Wire{"dhMhaCheck", &P::dh_mha_check},
-                      Wire{"isConfirmation", &P::is_confirmation},
-                      Wire{"newStageDate", &P::new_stage_date},
-                      Wire{"processingDate", &P::processing_date}};
-}
-
-// court.update: spec 001's names (domain::court_field), in the spec's order but notice_no first.
-// Its record is closed: a key spec 001 does not name is refused (court::parse_court_update does
-// the same), so that encode(decode(v)) writes back exactly v.
-template <>
-constexpr auto wire_of<CourtUpdate>() {
-    using P = CourtUpdate;
-    return std::tuple{Wire{cf::kNoticeNo, &P::notice_no},
-                      Wire{cf::kSuspensionType, &P::suspension_type},
-                      Wire{cf::kLastEburarUpdate, &P::last_eburar_update},
-                      Wire{cf::kAtomsFlag, &P::atoms_flag},
-                      Wire{cf::kLastProcessingDate, &P::last_processing_date},
-                      Wire{cf::kNextProcessingStage, &P::next_processing_stage},
-                      Wire{cf::kAmountPayable, &P::amount_payable},
-                      Wire{cf::kPaymentAllowance, &P::payment_allowance},
-                      Wire{cf::kEprReasonOfSuspension, &P::epr_reason_of_suspension}};
-}
-
+// court.update's record is closed: a key spec 001 does not name is refused (court::parse_court_update
+// does the same), so that encode(decode(v)) writes back exactly v.
 template <class S>
 constexpr bool kClosed = std::is_same_v<S, CourtUpdate>;
 

@@ -81,19 +81,19 @@ std::vector<std::string_view> present_fields(const CourtUpdate& u) {
 
 CourtDecision decide_court_update(const CourtUpdate& u, bool notice_found, bool next_stage_known) {
     if (auto errors = validate_court_update(u); !errors.empty())
-        return {court_code::kInvalidData, std::string(court_message::kInvalidData), std::move(errors), {}};
+        return {court_message::kInvalidData.code, std::string(court_message::kInvalidData), std::move(errors), {}};
     if (!notice_found)
-        return {court_code::kInvalidData,
+        return {court_message::kInvalidData.code,
                 "Invalid notice number: " + u.notice_no.value(),
                 {{std::string(court_field::kNoticeNo), std::string(court_message::kNoticeNotFound)}},
                 {}};
     if (u.next_processing_stage.has_value() && !next_stage_known)
-        return {court_code::kInvalidData,
+        return {court_message::kInvalidData.code,
                 std::string(court_message::kInvalidData),
                 {{std::string(court_field::kNextProcessingStage),
                   std::string(court_message::kUnknownStage) + ": " + u.next_processing_stage.value()}},
                 {}};
-    return {codes::kSuccess, std::string(court_message::kSuccess), {}, present_fields(u)};
+    return {court_message::kSuccess.code, std::string(court_message::kSuccess), {}, present_fields(u)};
 }
 
 // ---- the day-end window ----------------------------------------------------------------------

@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "core/types.hpp"
+#include "domain/messages.hpp"  // court_message::*
 
 namespace ocms::domain {
 
@@ -81,18 +82,6 @@ inline constexpr std::string_view kAmountPayable = "amount_payable";
 inline constexpr std::string_view kPaymentAllowance = "payment_allowance";
 inline constexpr std::string_view kEprReasonOfSuspension = "epr_reason_of_suspension";
 }  // namespace court_field
-
-// Spec 001 1.3 "API Error Handling" and the replies of court.update.
-namespace court_code {
-inline constexpr AppCode kInvalidData{"OCMS-4022"};
-}  // namespace court_code
-namespace court_message {
-inline constexpr std::string_view kSuccess = "Success";
-inline constexpr std::string_view kInvalidData = "Invalid data provided for one or more notices.";  // OCMS-4022
-inline constexpr std::string_view kServerError = "Something went wrong. Please try again later.";  // OCMS-5000
-inline constexpr std::string_view kNoticeNotFound = "Notice not found";          // field error of notice_no
-inline constexpr std::string_view kUnknownStage = "Unknown processing stage";    // field error of next_processing_stage
-}  // namespace court_message
 
 // The largest NUMERIC(12,2): 9999999999.99.
 inline constexpr std::int64_t kMaxAmountCents = 999'999'999'999;

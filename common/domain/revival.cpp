@@ -8,14 +8,7 @@ namespace ocms::domain {
 
 namespace {
 
-ReviveDecision refuse(AppCode code, std::string_view message) { return ReviveDecision{code, std::string(message), {}, {}}; }
-
-// Spec 004's own meanings of 4003-4007 (they differ from spec 002's; see docs/decisions.md).
-inline constexpr AppCode kCodeNotSupported{"OCMS-4003"};
-inline constexpr AppCode kCodeUnknownType{"OCMS-4004"};
-inline constexpr AppCode kCodeDataMissing{"OCMS-4005"};
-inline constexpr AppCode kCodeNoActive{"OCMS-4006"};
-inline constexpr AppCode kCodeNotAllowed{"OCMS-4007"};
+ReviveDecision refuse(const Message& m) { return ReviveDecision{m.code, std::string(m.text), {}, {}}; }
 
 }  // namespace
 
@@ -46,23 +39,23 @@ ReviveDecision decide_revival(const ReviveTs& cmd, const std::optional<RevivalNo
                               const std::optional<RevivalReasonRow>& reason, bool code_loops, TimePoint now,
                               std::optional<int> next_processing_days) {
     using namespace revival_message;
-    if (cmd.suspension_type != "TS" && cmd.suspension_type != "PS") return refuse(kCodeUnknownType, revival_message::kUnknownType);
-    if (!reason || !reason->active) return refuse(codes::kBadRequest, kInvalidReason);
-    if (!notice) return refuse(codes::kNotFound, kNoticeNotFound);
-    if (notice->court_stage) return refuse(codes::kBusinessRule, kCourt);
-    if (!notice->suspension_type) return refuse(codes::kBusinessRule, kNotSuspended);
-    if (cmd.suspension_type == "PS" && cmd.channel == RevivalChannel::plus) return refuse(kCodeNotSupported, kPsNotSupported);
-    if (*notice->suspension_type != cmd.suspension_type) return refuse(kCodeNoActive, revival_message::kNoActive);
-    if (!record || record->suspension_type != cmd.suspension_type) return refuse(kCodeDataMissing, kRecordNotFound);
+    if (cmd.suspension_type != "TS" && cmd.suspension_type != "PS") return refuse(kUnknownType);
+    if (!reason || !reason->active) return refuse(kInvalidReason);
+    if (!notice) return refuse(kNoticeNotFound);
+    if (notice->court_stage) return refuse(kCourt);
+    if (!notice->suspension_type) return refuse(kNotSuspended);
+    if (cmd.suspension_type == "PS" && cmd.channel == RevivalChannel::plus) return refuse(kPsNotSupported);
+    if (*notice->suspension_type != cmd.suspension_type) return refuse(kNoActive);
+    if (!record || record->suspension_type != cmd.suspension_type) return refuse(kRecordNotFound);
     const bool hst = record->suspension_type == "TS" && record->reason.value() == "HST";
     if (hst && cmd.channel != RevivalChannel::hst && cmd.channel != RevivalChannel::automatic)
-        return refuse(kCodeNotAllowed, kHstNotAllowed);
+        return refuse(kHstNotAllowed);
     if (cmd.channel == RevivalChannel::plus && !plus_may_revive(record->reason))
-        return refuse(kCodeNotAllowed, kPlusCodeNotAllowed);
+        return refuse(kPlusCodeNotAllowed);
     if (cmd.channel == RevivalChannel::automatic &&
         (!record->due_date_of_revival || *record->due_date_of_revival > now))
-        return refuse(codes::kBusinessRule, kPeriodNotOver);
-    if (!next_processing_days) return refuse(kCodeDataMissing, kBadNextProcessingDate);
+        return refuse(kPeriodNotOver);
+    if (!next_processing_days) return refuse(kBadNextProcessingDate);
 
     ReviveDecision ok{codes::kSuccess, cmd.suspension_type + " revived successfully", {}, {}};
     ok.effect = ReviveEffect{record->sr_no, now, now + std::chrono::days{*next_processing_days}, false};
@@ -75,6 +68,19 @@ ReviveDecision decide_revival(const ReviveTs& cmd, const std::optional<RevivalNo
     if (record->suspension_type == "TS" && code_loops && cmd.channel == RevivalChannel::automatic)
         ok.loop_code = record->reason;
     return ok;
+}
+
+ReviveTs automatic_revival(NoticeNo notice, std::string officer) {
+    return ReviveTs{.notice_no = std::move(notice),
+                    .suspension_type = "TS",
+                    .revival_reason = ReasonCode("SPO"),
+                    .remarks = "Suspension period is over",
+                    .officer = std::move(officer),
+                    .channel = RevivalChannel::automatic};
+}
+
+bool hst_register_entry_ends(const ReviveTs& cmd, long long open_hst_notices) {
+    return cmd.channel == RevivalChannel::hst && open_hst_notices == 0;
 }
 
 ApplyTs looping_reapply(const ReviveTs& cmd, const ReasonCode& code) {

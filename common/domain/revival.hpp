@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "core/types.hpp"
+#include "domain/messages.hpp"  // revival_message::*
 #include "domain/suspension.hpp"
 
 namespace ocms::domain {
@@ -36,23 +37,6 @@ inline constexpr std::string_view kPlus = "005";
 // The envelope's source for a revivalSource code of apply-revival: 004 -> "OCMS", 005 -> "PLUS";
 // nullopt for any other code (the request is refused).
 std::optional<std::string_view> source_of_revival_code(std::string_view code);
-
-// The spec's messages (004 sections 1 and 3, appendix).
-namespace revival_message {
-inline constexpr std::string_view kUnknownType = "Unknown suspension type";
-inline constexpr std::string_view kInvalidReason = "Invalid revival reason";
-inline constexpr std::string_view kNoticeNotFound = "Invalid Notice Number";
-inline constexpr std::string_view kCourt = "Notice is under Court processing";
-inline constexpr std::string_view kNotSuspended = "Notice is not suspended";
-inline constexpr std::string_view kPsNotSupported = "PS revival is not supported for this source";
-inline constexpr std::string_view kRecordNotFound = "Suspension record not found";
-inline constexpr std::string_view kNoActive = "No active suspension";
-inline constexpr std::string_view kHstNotAllowed = "TS-HST can only be revived through the HST revival";
-inline constexpr std::string_view kPlusCodeNotAllowed = "Suspension code cannot be revived by PLUS";
-inline constexpr std::string_view kPeriodNotOver = "Suspension period is not over";
-inline constexpr std::string_view kBadNextProcessingDate = "Invalid Next Processing Date";
-inline constexpr std::string_view kBackendError = "Backend error during revival";
-}  // namespace revival_message
 
 // The TS codes PLUS may revive (spec 004 section 1.2, "Supported Revival Reason Codes (PLUS)":
 // the list names suspension codes, so it limits which suspensions PLUS may lift).
@@ -122,6 +106,18 @@ ReviveDecision decide_revival(const ReviveTs& cmd, const std::optional<RevivalNo
 // The re-apply of a looping TS after its revival: the same code, source OCMS (the system
 // re-applies it), from now. The notice state is the one after the revival (no suspension).
 ApplyTs looping_reapply(const ReviveTs& cmd, const ReasonCode& code);
+
+// The daily auto-revival of one notice whose TS period is over (spec 004 section 1.5): a TS
+// revived with reason SPO and the remarks "Suspension period is over", on the automatic channel,
+// by an OCMS process (envelope source kAutomaticSource) in the name of the job's officer.
+inline constexpr std::string_view kAutomaticSource = source::kOcms;
+ReviveTs automatic_revival(NoticeNo notice, std::string officer);
+
+// Reviving a TS-HST through the HST module ends the tenant's entry in the HST register
+// (ocms_hst) once none of the tenant's notices is under TS-HST any more; any other channel
+// leaves the register alone. `open_hst_notices`: the tenant's notices still under TS-HST after
+// this revival.
+bool hst_register_entry_ends(const ReviveTs& cmd, long long open_hst_notices);
 
 // The reply's message after a looping re-apply: "TS revived and looping TS-CLV re-applied", or
 // "TS revived; Looping TS-CLV failed: <why>" when the re-apply was refused (the revival stands).

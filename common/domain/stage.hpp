@@ -18,6 +18,7 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "core/types.hpp"
+#include "domain/messages.hpp"  // stage_message::*
 
 namespace ocms::domain {
 
@@ -170,16 +171,6 @@ int stage_http_status(std::string_view code);
 // Reason OTH needs remarks that are not blank (spec 003 2.2 and 2.3): the edge refuses a
 // validate request on it, the worker a change.
 bool remarks_missing(const std::optional<std::string>& reason, const std::optional<std::string>& remarks);
-
-// The messages (spec 003 sections 2 and 3).
-namespace stage_message {
-inline constexpr std::string_view kNotFound = "VON not found";
-inline constexpr std::string_view kCourtStage = "Notice is in court stage";
-inline constexpr std::string_view kPsBlocked = "Permanent suspension active";
-inline constexpr std::string_view kRoleConflict = "Cannot determine offender role";
-inline constexpr std::string_view kRemarksRequired = "Remarks mandatory for OTH reason";
-inline constexpr std::string_view kSuccess = "Stage changed successfully";
-}  // namespace stage_message
 
 // "Stage transition not allowed: DN1 -> CFC", "CFC not allowed from PLUS", "Notice No. X has
 // existing stage change update. Please confirm to proceed.", "Stage DN1 not allowed for role

@@ -7,7 +7,7 @@ namespace ocms::domain {
 
 namespace {
 
-TsDecision reject(AppCode code, std::string_view message) { return TsDecision{code, std::string(message), {}, {}}; }
+TsDecision reject(const Message& m) { return TsDecision{m.code, std::string(m.text), {}, {}}; }
 
 }  // namespace
 
@@ -31,7 +31,7 @@ std::string recorded_source(std::string_view caller_source) {
 TsDecision decide_apply_ts(const ApplyTs& cmd, const std::optional<NoticeState>& notice,
                            std::span<const SuspensionReasonRow> rows, TimePoint now) {
     // 1. The request itself: only TS goes through this path.
-    if (cmd.suspension_type != "TS") return reject(codes::kBadRequest, ts_message::kInvalidRequest);
+    if (cmd.suspension_type != "TS") return reject(ts_message::kInvalidRequest);
 
     // 2. The code, for every notice of the request alike: known, active, usable by this source.
     bool known = false;
@@ -44,28 +44,28 @@ TsDecision decide_apply_ts(const ApplyTs& cmd, const std::optional<NoticeState>&
         active_somewhere = true;
         if (row.source == cmd.source) rule = &row;
     }
-    if (!known) return reject(codes::kBadRequest, ts_message::kInvalidCode);
-    if (!active_somewhere) return reject(codes::kBadRequest, ts_message::kCodeNotActive);
-    if (rule == nullptr) return reject(codes::kBadRequest, ts_message::kSourceNotAuthorized);
+    if (!known) return reject(ts_message::kInvalidCode);
+    if (!active_somewhere) return reject(ts_message::kCodeNotActive);
+    if (rule == nullptr) return reject(ts_message::kSourceNotAuthorized);
 
     // 3. The notice: exists, unpaid, no PS, at a stage the code allows.
-    if (!notice) return reject(codes::kNotFound, ts_message::kNoticeNotFound);
-    if (is_paid(*notice)) return reject(codes::kPaid, ts_message::kPaid);
-    if (notice->suspension_type == "PS") return reject(codes::kBusinessRule, ts_message::kExistingPs);
+    if (!notice) return reject(ts_message::kNoticeNotFound);
+    if (is_paid(*notice)) return reject(ts_message::kPaid);
+    if (notice->suspension_type == "PS") return reject(ts_message::kExistingPs);
     if (std::ranges::find(rule->allowed_stages, notice->last_processing_stage) == rule->allowed_stages.end())
-        return reject(codes::kBusinessRule, ts_message::kStageNotAllowed);
+        return reject(ts_message::kStageNotAllowed);
 
     // 4. The revival date, compared with an existing TS by Singapore calendar day.
     const TimePoint date_of_suspension = cmd.date_of_suspension.value_or(now);
     const TimePoint due = revival_due_date(date_of_suspension, rule->no_of_days_for_revival);
     if (notice->suspension_type == "TS" && notice->due_date_of_revival &&
         singapore_day(*notice->due_date_of_revival) >= singapore_day(due)) {
-        return TsDecision{codes::kAlreadySuspended, std::string(ts_message::kAlreadyTs), {},
+        return TsDecision{ts_message::kAlreadyTs.code, std::string(ts_message::kAlreadyTs), {},
                           notice->due_date_of_revival};
     }
 
     // 5. Success: a new TS, or an existing TS with an earlier revival day extended.
-    TsDecision ok{codes::kSuccess, std::string(ts_message::kSuccess), {}, due};
+    TsDecision ok{ts_message::kSuccess.code, std::string(ts_message::kSuccess), {}, due};
     if (!cmd.checking) ok.effect = TsEffect{date_of_suspension, due, recorded_source(cmd.source)};
     return ok;
 }

@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "core/types.hpp"
+#include "domain/messages.hpp"  // ts_message::*
 
 namespace ocms::domain {
 
@@ -23,20 +24,6 @@ inline constexpr std::string_view kStaffPortal = "OCMS_FE";
 inline constexpr std::string_view kPlus = "PLUS";
 inline constexpr std::string_view kOcms = "OCMS";  // internal OCMS systems (scheduler, other backends)
 }  // namespace source
-
-// The spec's messages (002 section 3), word for word.
-namespace ts_message {
-inline constexpr std::string_view kInvalidRequest = "Invalid request. Please check and try again.";
-inline constexpr std::string_view kInvalidCode = "Invalid suspension code";
-inline constexpr std::string_view kCodeNotActive = "Suspension code is not active";
-inline constexpr std::string_view kSourceNotAuthorized = "Source not authorized to use this Suspension Code";
-inline constexpr std::string_view kNoticeNotFound = "Notice not found";
-inline constexpr std::string_view kPaid = "TS cannot be applied to paid notices";
-inline constexpr std::string_view kExistingPs = "TS cannot be applied due to existing PS";
-inline constexpr std::string_view kStageNotAllowed = "TS Code cannot be applied due to Last Processing Stage";
-inline constexpr std::string_view kAlreadyTs = "Notice already has active TS with same or later revival date";
-inline constexpr std::string_view kSuccess = "TS Success";
-}  // namespace ts_message
 
 // What the decision needs of a notice: its VON row plus the reason of its latest
 // ocms_suspended_notice record. Money in integer cents.

@@ -1,6 +1,7 @@
 #include "stage_store/stage_store.hpp"
 
 #include "core/money.hpp"
+#include "domain/audit.hpp"
 #include "json/json.hpp"
 
 #include <algorithm>
@@ -261,9 +262,10 @@ Db<std::optional<std::int64_t>> apply_effect(pg::Connection& db, const NoticeNo&
         "UPDATE eocms_valid_offence_notice SET last_processing_stage = $2, last_processing_date = $3::timestamptz, "
         "next_processing_stage = $4, next_processing_date = $5::timestamptz, "
         "amount_payable = coalesce($6::numeric, amount_payable), upd_date = $7::timestamptz, "
-        "upd_user_id = 'ocmsez_app_conn' WHERE notice_no = $1",
+        "upd_user_id = $8 WHERE notice_no = $1",
         {n.value(), v.last_processing_stage.value(), format_offset(v.last_processing_date),
-         opt_stage(v.next_processing_stage), opt_time(v.next_processing_date), amount, at});
+         opt_stage(v.next_processing_stage), opt_time(v.next_processing_date), amount, at,
+         std::string(domain::audit_user::kInternet)});
     if (!mirror) return std::unexpected(mirror.error());
 
     std::optional<std::int64_t> change_id;

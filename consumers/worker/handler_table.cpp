@@ -8,8 +8,8 @@ namespace ocms::worker {
 
 namespace {
 HandlerEntry entry(const contract::CommandKind& kind, HandlerFn fn) {
-    return HandlerEntry{std::string(kind.type), kind.version, std::string(kind.topic), std::move(fn), kind.fault_code,
-                        std::string(kind.fault_message)};
+    return HandlerEntry{std::string(kind.type), kind.version, std::string(kind.topic), std::move(fn), kind.fault.code,
+                        std::string(kind.fault.text)};
 }
 }  // namespace
 

@@ -9,29 +9,25 @@
 
 namespace ocms::jobs {
 
-namespace {
-// Spec 004 section 1.5: the job revives TS records with reason SPO and these remarks.
-constexpr std::string_view kSuspensionType = "TS";
-constexpr std::string_view kRevivalReason = "SPO";
-constexpr std::string_view kRemarks = "Suspension period is over";
-constexpr std::string_view kSource = "OCMS";
-}  // namespace
-
 std::string auto_revival_command_id(const std::string& notice_no, long long sr_no) {
     return "auto-revival:" + notice_no + ":" + std::to_string(sr_no);
 }
 
 messages::Command auto_revival_command(const std::string& notice_no, long long sr_no, TimePoint now,
                                        const std::string& officer, const TraceId& run) {
-    const contract::RevivalApply payload{.notice_no = NoticeNo(notice_no),
-                                         .suspension_type = std::string(kSuspensionType),
-                                         .revival_reason = ReasonCode(std::string(kRevivalReason)),
-                                         .revival_remarks = std::string(kRemarks),
-                                         .officer_authorising_revival = officer,
-                                         .channel = domain::RevivalChannel::automatic};
-    auto c = contract::make_command(
-        payload, contract::Origin{.source = std::string(kSource), .officer = officer, .trace_id = run, .issued_at = now},
-        std::nullopt);
+    domain::ReviveTs r = domain::automatic_revival(NoticeNo(notice_no), officer);
+    const contract::RevivalApply payload{.notice_no = std::move(r.notice_no),
+                                         .suspension_type = std::move(r.suspension_type),
+                                         .revival_reason = std::move(r.revival_reason),
+                                         .revival_remarks = std::move(r.remarks),
+                                         .officer_authorising_revival = std::move(r.officer),
+                                         .channel = r.channel};
+    auto c = contract::make_command(payload,
+                                    contract::Origin{.source = std::string(domain::kAutomaticSource),
+                                                     .officer = officer,
+                                                     .trace_id = run,
+                                                     .issued_at = now},
+                                    std::nullopt);
     // Not make_command's fresh id: the record's own, the same on every run (exactly once).
     c.command_id = CommandId(auto_revival_command_id(notice_no, sr_no));
     return c;

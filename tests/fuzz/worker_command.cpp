@@ -146,7 +146,7 @@ void stage_change(const messages::Command& c, const json::Value& payload, const 
 void court_update(const messages::Command& c, const json::Value& payload, const std::string& notice) {
     auto u = court::check_court_record(payload);
     if (!u) {
-        check_reply(c, notice, domain::court_code::kInvalidData, std::string(domain::court_message::kInvalidData),
+        check_reply(c, notice, domain::court_message::kInvalidData.code, std::string(domain::court_message::kInvalidData),
                     court::errors_json(u.error()));
         return;
     }

@@ -11,6 +11,7 @@
 // errors, and the values read (cents, times) and checked. Decoding first would check the shape
 // twice, and a refusal would get decode's answer instead of spec 001's.
 #include "court/court_record.hpp"
+#include "domain/audit.hpp"
 #include "handler.hpp"
 
 #include "core/money.hpp"
@@ -99,7 +100,7 @@ std::string reply_data(const domain::CourtDecision& d) {
 std::expected<HandlerResult, pg::PgError> court_update(HandlerContext& ctx) {
     auto record = court::check_court_record(ctx.payload);
     if (!record)
-        return HandlerResult{domain::court_code::kInvalidData, std::string(domain::court_message::kInvalidData),
+        return HandlerResult{domain::court_message::kInvalidData.code, std::string(domain::court_message::kInvalidData),
                              court::errors_json(record.error())};
     const domain::CourtUpdate& u = *record;
     const std::string& notice = u.notice_no.value();
@@ -126,7 +127,7 @@ std::expected<HandlerResult, pg::PgError> court_update(HandlerContext& ctx) {
     }
     if (auto sets = internet_sets(u); !sets.empty()) {
         // The internet zone's audit user, as the other handlers write it.
-        auto r = update(ctx.db, "eocms_valid_offence_notice", sets, notice, at, "ocmsez_app_conn", "");
+        auto r = update(ctx.db, "eocms_valid_offence_notice", sets, notice, at, std::string(domain::audit_user::kInternet), "");
         if (!r) return std::unexpected(r.error());
     }
     if (u.last_eburar_update.has_value()) {

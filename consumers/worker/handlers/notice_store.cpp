@@ -1,5 +1,7 @@
 #include "notice_store.hpp"
 
+#include "domain/audit.hpp"
+
 namespace ocms::worker::store {
 
 namespace {
@@ -19,8 +21,6 @@ std::vector<Stage> parse_text_array(std::string_view s) {
     return out;
 }
 }  // namespace
-
-std::string audit_user(const std::string& source) { return source == "PLUS" ? "ocmsez_app_conn" : "ocmsiz_app_conn"; }
 
 Db<std::optional<domain::NoticeState>> lock_notice(pg::Connection& db, const NoticeNo& notice) {
     // One round trip: the row, locked, and the reason of its latest suspension record.
@@ -79,7 +79,7 @@ Db<std::vector<domain::SuspensionReasonRow>> reason_rows(pg::Connection& db, con
 
 Db<long long> write_ts(pg::Connection& db, const domain::ApplyTs& cmd, const domain::TsEffect& e, TimePoint now) {
     const std::string& notice = cmd.notice_no.value();
-    const std::string user = audit_user(cmd.source);
+    const std::string user(domain::audit_user_of(cmd.source));
     const std::string due = format_offset(e.due_date_of_revival);
     const std::string when = format_offset(e.date_of_suspension);
     const std::string at = format_offset(now);
@@ -89,14 +89,14 @@ Db<long long> write_ts(pg::Connection& db, const domain::ApplyTs& cmd, const dom
         "WITH von AS (UPDATE ocms_valid_offence_notice SET suspension_type = $2, due_date_of_revival = $3::timestamptz, "
         "is_sync = 'N', upd_date = $4::timestamptz, upd_user_id = $5 WHERE notice_no = $1), "
         "ez AS (UPDATE eocms_valid_offence_notice SET suspension_type = $2, due_date_of_revival = $3::timestamptz, "
-        "upd_date = $4::timestamptz, upd_user_id = 'ocmsez_app_conn' WHERE notice_no = $1) "
+        "upd_date = $4::timestamptz, upd_user_id = $12 WHERE notice_no = $1) "
         "INSERT INTO ocms_suspended_notice (notice_no, sr_no, suspension_source, suspension_type, "
         "reason_of_suspension, officer_authorising_suspension, due_date_of_revival, suspension_remarks, "
         "date_of_suspension, cre_date, cre_user_id, process_indicator) "
         "VALUES ($1, nextval('ocms_suspended_notice_sr_no_seq'), $6, $2, $7, $8, $3::timestamptz, $9, "
         "$10::timestamptz, $4::timestamptz, $5, $11) RETURNING sr_no",
         {notice, cmd.suspension_type, due, at, user, e.recorded_source, cmd.reason.value(), cmd.officer, remarks, when,
-         std::string(cmd.source == "OCMS" ? "auto" : "manual")});
+         std::string(domain::process_indicator_of(cmd.source)), std::string(domain::audit_user::kInternet)});
     if (!ins) return std::unexpected(ins.error());
     return ins->get_int(0, 0);
 }

@@ -34,7 +34,4 @@ Db<std::vector<domain::SuspensionReasonRow>> reason_rows(pg::Connection& db, con
 // internet-zone copy. Returns the new sr_no.
 Db<long long> write_ts(pg::Connection& db, const domain::ApplyTs& cmd, const domain::TsEffect& effect, TimePoint now);
 
-// Audit user of a caller (spec 002 section 8): ocmsez_app_conn for PLUS, ocmsiz_app_conn else.
-std::string audit_user(const std::string& source);
-
 }  // namespace ocms::worker::store

@@ -8,6 +8,7 @@
 
 #include "contract/payloads.hpp"
 #include "core/log.hpp"
+#include "domain/audit.hpp"
 #include "notice_store.hpp"
 
 namespace ocms::worker {
@@ -115,8 +116,8 @@ std::expected<HandlerResult, pg::PgError> revive_suspension(HandlerContext& ctx)
     auto mirror = ctx.db.exec(
         "UPDATE eocms_valid_offence_notice SET suspension_type = NULL, epr_reason_of_suspension = NULL, "
         "crs_reason_of_suspension = NULL, due_date_of_revival = NULL, upd_date = $2::timestamptz, "
-        "upd_user_id = 'ocmsez_app_conn' WHERE notice_no = $1",
-        {notice, at});
+        "upd_user_id = $3 WHERE notice_no = $1",
+        {notice, at, std::string(domain::audit_user::kInternet)});
     if (!mirror) return std::unexpected(mirror.error());
 
     if (decision.loop_code) {
@@ -141,21 +142,24 @@ std::expected<HandlerResult, pg::PgError> revive_suspension(HandlerContext& ctx)
             result.data_json.assign(sb.GetString(), sb.GetSize());
         }
     }
-    // The HST register entry goes once none of the tenant's notices is under TS-HST any more.
+    // The HST register (domain::hst_register_entry_ends).
     if (cmd.channel == domain::RevivalChannel::hst) {
         if (const auto& id = request->hst_id_no) {
             // Lock the register row first: two workers reviving two notices of one tenant must
             // not both see the other's notice still open and both keep the row.
             auto lock = ctx.db.exec("SELECT 1 FROM ocms_hst WHERE id_no = $1 FOR UPDATE", {*id});
             if (!lock) return std::unexpected(lock.error());
-            auto del = ctx.db.exec(
-                "DELETE FROM ocms_hst h WHERE h.id_no = $1 AND NOT EXISTS ("
-                " SELECT 1 FROM ocms_offence_notice_owner_driver o JOIN ocms_valid_offence_notice v USING (notice_no)"
+            auto open = ctx.db.exec(
+                "SELECT count(*) FROM ocms_offence_notice_owner_driver o JOIN ocms_valid_offence_notice v USING (notice_no)"
                 " JOIN LATERAL (SELECT reason_of_suspension FROM ocms_suspended_notice s WHERE s.notice_no = v.notice_no"
                 "   AND s.suspension_type = 'TS' AND s.date_of_revival IS NULL ORDER BY sr_no DESC LIMIT 1) l ON true"
-                " WHERE o.id_no = h.id_no AND v.suspension_type = 'TS' AND l.reason_of_suspension = 'HST')",
+                " WHERE o.id_no = $1 AND v.suspension_type = 'TS' AND l.reason_of_suspension = 'HST'",
                 {*id});
-            if (!del) return std::unexpected(del.error());
+            if (!open) return std::unexpected(open.error());
+            if (domain::hst_register_entry_ends(cmd, open->get_int(0, 0))) {
+                auto del = ctx.db.exec("DELETE FROM ocms_hst WHERE id_no = $1", {*id});
+                if (!del) return std::unexpected(del.error());
+            }
         }
     }
     return result;

@@ -8,6 +8,7 @@
 // parts are in namespace cas so tests call them without sockets or a database.
 #include "http/api.hpp"
 #include "cas_store.hpp"
+#include "domain/messages.hpp"
 
 #include <expected>
 #include <string>
@@ -17,7 +18,7 @@ namespace ocms::edge {
 
 namespace cas {
 
-inline constexpr std::string_view kServerError = "Something went wrong. Please try again later.";
+inline constexpr std::string_view kServerError = domain::court_message::kServerError.text;
 inline constexpr std::string_view kBadRequest = "Invalid request. Please check and try again.";
 inline constexpr std::string_view kNotFound = "One or more notice numbers could not be found.";
 inline constexpr std::string_view kNoticeNotFound = "Notice number could not be found";

@@ -75,7 +75,7 @@ Answer answer(const RequestId& request_id, const std::vector<RecordCheck>& recor
     std::vector<Result> results(records.size());
     for (std::size_t i = 0; i < records.size(); ++i)
         if (!records[i].payload)
-            results[i] = Result{domain::court_code::kInvalidData, std::string(domain::court_message::kInvalidData),
+            results[i] = Result{domain::court_message::kInvalidData.code, std::string(domain::court_message::kInvalidData),
                                 court::errors_json(records[i].errors)};
     for (std::size_t k = 0; k < items.size() && k < built.record_index.size(); ++k) {
         const auto& it = items[k];
@@ -95,12 +95,12 @@ Answer answer(const RequestId& request_id, const std::vector<RecordCheck>& recor
     for (const auto& r : results) {
         if (r.code == codes::kSuccess) ++ok;
         else if (r.code == codes::kPending) ++pending;
-        else if (r.code == domain::court_code::kInvalidData) ++invalid;
+        else if (r.code == domain::court_message::kInvalidData.code) ++invalid;
         else ++failed;
     }
     AppCode top = codes::kSuccess;
     std::string_view top_message = domain::court_message::kSuccess;
-    if (invalid > 0) top = domain::court_code::kInvalidData, top_message = domain::court_message::kInvalidData;
+    if (invalid > 0) top = domain::court_message::kInvalidData.code, top_message = domain::court_message::kInvalidData;
     else if (failed > 0) top = codes::kInternal, top_message = cas::kServerError;
     else if (pending > 0) top = codes::kPending, top_message = kPendingMessage;
 

@@ -15,6 +15,7 @@
 #include "reads/read_store.hpp"
 #include "dispatch/batch_response.hpp"
 #include "core/error.hpp"
+#include "domain/revival.hpp"
 #include "messages/messages.hpp"
 
 #include <optional>

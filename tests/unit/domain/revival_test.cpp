@@ -212,5 +212,28 @@ TEST(RevivalSource, CodesAreOcmsAndPlus) {
     EXPECT_FALSE(source_of_revival_code(""));
 }
 
+// Spec 004 section 1.5: what the daily job asks for each notice whose TS period is over.
+TEST(AutomaticRevival, IsATsRevivedWithSpoAndTheSpecsRemarksOnTheAutomaticChannel) {
+    const ReviveTs r = automatic_revival(NoticeNo("500500303J"), "ocmsizmgr");
+    EXPECT_EQ(r.notice_no, NoticeNo("500500303J"));
+    EXPECT_EQ(r.suspension_type, "TS");
+    EXPECT_EQ(r.revival_reason, ReasonCode("SPO"));
+    EXPECT_EQ(r.remarks, std::optional<std::string>("Suspension period is over"));
+    EXPECT_EQ(r.officer, "ocmsizmgr");
+    EXPECT_EQ(r.channel, RevivalChannel::automatic);
+    EXPECT_EQ(kAutomaticSource, source::kOcms);
+}
+
+TEST(HstRegister, TheEntryEndsOnlyThroughTheHstChannelWhenNoTsHstIsLeft) {
+    ReviveTs r{.notice_no = NoticeNo("500500303J"), .suspension_type = "TS", .revival_reason = ReasonCode("HST"),
+               .officer = "HSTOFFICER", .channel = RevivalChannel::hst};
+    EXPECT_TRUE(hst_register_entry_ends(r, 0));
+    EXPECT_FALSE(hst_register_entry_ends(r, 1)) << "another notice of the tenant is still under TS-HST";
+    for (auto other : {RevivalChannel::staff, RevivalChannel::plus, RevivalChannel::internal, RevivalChannel::automatic}) {
+        r.channel = other;
+        EXPECT_FALSE(hst_register_entry_ends(r, 0));
+    }
+}
+
 }  // namespace
 }  // namespace ocms::domain

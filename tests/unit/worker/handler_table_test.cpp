@@ -32,8 +32,8 @@ TEST(HandlerTable, EveryCatalogueEntryHasItsHandler) {
         const HandlerEntry* h = find_handler(std::string(k.type), k.version);
         ASSERT_NE(h, nullptr) << k.type;
         EXPECT_EQ(h->topic, k.topic);
-        EXPECT_EQ(h->fault_code, k.fault_code);
-        EXPECT_EQ(h->fault_message, k.fault_message);
+        EXPECT_EQ(h->fault_code, k.fault.code);
+        EXPECT_EQ(h->fault_message, k.fault.text);
     }
 }
 
