@@ -45,6 +45,7 @@ std::string validate(const EdgeConfig& c) {
     if (c.instance < 0 || c.instance > 9999) return "OCMS_EDGE_INSTANCE must be 0..9999";
     if (c.body_limit < 256 || c.body_limit > 64 * 1024 * 1024) return "OCMS_EDGE_BODY_LIMIT must be 256..67108864";
     if (c.threads < 1 || c.threads > 256) return "OCMS_EDGE_THREADS must be 1..256";
+    if (c.job_wait.count() < 1000) return "OCMS_EDGE_JOB_WAIT_MS must be at least 1000";
     if (c.jwt_secret.size() < 32) return "the JWT key in OCMS_JWT_SECRET_FILE must be at least 32 bytes";
     if (c.jwt_issuer.empty()) return "OCMS_JWT_ISSUER must not be empty";
     if (c.pg_url.empty()) return "OCMS_EDGE_PG_URL is required";
@@ -61,6 +62,7 @@ std::shared_ptr<const EdgeConfig> load_config(const std::string& default_schemas
     c->instance = std::int32_t(env_int("OCMS_EDGE_INSTANCE", 0));
     c->deadline = std::chrono::milliseconds(env_int("OCMS_EDGE_DEADLINE_MS", 8000));
     c->kafka_message_timeout = std::chrono::milliseconds(env_int("OCMS_KAFKA_MESSAGE_TIMEOUT_MS", 5000));
+    c->job_wait = std::chrono::milliseconds(env_int("OCMS_EDGE_JOB_WAIT_MS", 300'000));
     long long limit = env_int("OCMS_EDGE_BODY_LIMIT", 65536);
     c->body_limit = limit > 0 ? std::size_t(limit) : 0;
     c->threads = int(env_int("OCMS_EDGE_THREADS", 2));

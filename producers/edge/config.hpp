@@ -18,6 +18,7 @@ struct EdgeConfig {
     std::int32_t instance = 0;  // this edge's partition of ocms.reply
     std::chrono::milliseconds deadline{8000};
     std::chrono::milliseconds kafka_message_timeout{5000};
+    std::chrono::milliseconds job_wait{300'000};  // how long a trigger waits for ocms-scheduler's answer
     std::size_t body_limit = 65536;
     int threads = 2;
     std::string pg_url;

@@ -64,7 +64,7 @@ int main() {
         svc->gateway = gateway;
         svc->outcomes = std::make_shared<edge::PgOutcomeStore>(cfg->pg_url, 2);
         svc->reads = std::make_shared<edge::PgReadStore>(cfg->pg_url, cfg->pg_pool_size);
-        svc->jobs = std::make_shared<edge::PgJobRunner>(cfg->pg_url, cfg->brokers);
+        svc->jobs = std::make_shared<edge::PgJobRunner>(cfg->pg_url, edge::JobWait{.timeout = cfg->job_wait});
         svc->cas = std::make_shared<edge::PgCasStore>(cfg->pg_url, 2);
         if (!cfg->support_pg_url.empty())
             svc->ops = std::make_shared<edge::PgOpsStore>(cfg->support_pg_url, 2, cfg->brokers);

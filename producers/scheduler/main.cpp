@@ -9,6 +9,9 @@
 //       purge daily at OCMS_PURGE_AT (02:00): inbox, audit and resolved support rows older than
 //       OCMS_RETENTION_DAYS (30); refused (error log + alert) when that is shorter than the
 //       command topics' retention (OCMS_TOPIC_RETENTION_MS, jobs/purge.hpp).
+//       Requests queued by the edge (POST /api/cron/auto-revival/trigger, ocms_job_request) are
+//       claimed within OCMS_JOB_POLL_MS (500) and answered by one auto-revival run each
+//       (jobs/job_requests.hpp); requests a stopped scheduler left running are queued again at start.
 //   ocms-scheduler run vip-refresh    run one job once, for support staff and tests:
 //   ocms-scheduler run auto-revival   exit 0 on success, 1 on failure, 2 on a usage or settings error
 //   ocms-scheduler run purge          (a refused purge exits 2).
@@ -23,6 +26,7 @@
 #include "http/client.hpp"
 #include "jobs/alert_topic.hpp"
 #include "jobs/auto_revival.hpp"
+#include "jobs/job_requests.hpp"
 #include "jobs/purge.hpp"
 #include "jobs/schedule.hpp"
 #include "jobs/vip_refresh.hpp"
@@ -60,6 +64,7 @@ struct Settings {
     std::optional<jobs::CasVipSettings> cas;  // none: the VIP refresh is disabled
     std::chrono::milliseconds vip_lock_timeout{30'000};
     long long kafka_message_timeout_ms = 30'000;
+    std::chrono::milliseconds job_poll{500};
     std::string purge_at_text;
     jobs::DailyAt purge_at;
     jobs::PurgeSettings purge;
@@ -91,6 +96,9 @@ std::shared_ptr<const Settings> load_settings() {
     if (lock < 1) throw std::runtime_error("setting OCMS_VIP_LOCK_TIMEOUT_MS must be >= 1");
     s->vip_lock_timeout = std::chrono::milliseconds{lock};
     s->kafka_message_timeout_ms = config::env_int("OCMS_KAFKA_MESSAGE_TIMEOUT_MS", 30'000);
+    long long poll = config::env_int("OCMS_JOB_POLL_MS", 500);
+    if (poll < 10) throw std::runtime_error("setting OCMS_JOB_POLL_MS must be >= 10");
+    s->job_poll = std::chrono::milliseconds{poll};
     s->purge_at_text = config::env_or("OCMS_PURGE_AT", "02:00");
     s->purge_at = daily_at("OCMS_PURGE_AT", s->purge_at_text);
     s->purge = jobs::purge_settings_from_env();
@@ -184,15 +192,20 @@ public:
     }
     // One attempt: the database answered and every command was acknowledged.
     bool run_once() {
+        auto stats = run_counted();
+        return stats && stats->failed == 0;
+    }
+    // One attempt, with its figures (for a request's answer).
+    Result<jobs::AutoRevivalStats> run_counted() {
         auto db = pg::Connection::connect(s_->pg_url);
         if (!db) {
             log::error("auto-revival: database unavailable", {{"error", db.error().message}});
-            return false;
+            return std::unexpected(pg::to_error(db.error()).in_context("database: "));
         }
         auto stats = jobs::revive_due_notices(**db, *producer_, system_now());
         if (!stats) log::error("auto-revival failed", {{"error", stats.error().message}});
         else if (stats->failed > 0) log::error("auto-revival incomplete", {{"failed", std::to_string(stats->failed)}});
-        return stats && stats->failed == 0;
+        return stats;
     }
     // The daemon's run: up to 5 attempts with a growing pause (a new run continues safely).
     void run() {
@@ -207,6 +220,55 @@ public:
 private:
     std::shared_ptr<const Settings> s_;
     std::unique_ptr<kafka::Producer> producer_;
+};
+
+// Requests for a run now, queued by the edge (jobs/job_requests.hpp): every poll claims what is
+// queued and answers it with one run. The connection is kept between polls and made again after
+// a failure (logged once per outage, not once per poll).
+class JobRequests {
+public:
+    JobRequests(std::shared_ptr<const Settings> s, AutoRevival& auto_revival)
+        : s_(std::move(s)), auto_revival_(auto_revival) {}
+
+    void at_start() {
+        if (!connected()) return;
+        if (auto n = jobs::requeue_running(*db_); n && *n > 0)
+            log::warn("job requests left running by a stopped scheduler are queued again", {{"count", std::to_string(*n)}});
+    }
+
+    void serve() {
+        if (!connected()) return;
+        auto ids = jobs::claim_jobs(*db_, jobs::kJobAutoRevival);
+        if (!ids) return lost(ids.error());
+        if (ids->empty()) return;
+        log::info("auto-revival requested", {{"requests", std::to_string(ids->size())}, {"first", std::to_string(ids->front())}});
+        auto outcome = auto_revival_.run_counted();
+        if (auto done = jobs::finish_jobs(*db_, *ids, outcome); !done) lost(done.error());
+    }
+
+private:
+    bool connected() {
+        if (db_) return true;
+        auto db = pg::Connection::connect(s_->pg_url);
+        if (!db) {
+            if (!down_) log::warn("job requests: database unavailable", {{"error", db.error().message}});
+            down_ = true;
+            return false;
+        }
+        if (down_) log::info("job requests: database reachable again");
+        down_ = false;
+        db_ = std::move(*db);
+        return true;
+    }
+    void lost(const Error& e) {
+        log::warn("job requests: database error", {{"error", e.message}});
+        db_.reset();
+    }
+
+    std::shared_ptr<const Settings> s_;
+    AutoRevival& auto_revival_;
+    std::unique_ptr<pg::Connection> db_;
+    bool down_ = false;
 };
 
 // The purge, wired: the job, its progress in the log, and an alert when it refuses to run.
@@ -314,6 +376,8 @@ int run_daemon() {
                                     {"purgeAt", s->purge_at_text},
                                     {"retentionDays", std::to_string(s->purge.retention_days)}});
 
+    JobRequests requests(s, auto_revival);
+    requests.at_start();
     auto_revival.run();
     if (vip && !g_stop && vip->due_at_start()) vip->run();
     for (auto& j : jobs_list) {
@@ -323,7 +387,10 @@ int run_daemon() {
     while (!g_stop) {
         TimePoint wake = jobs_list.front().next;
         for (const auto& j : jobs_list) wake = std::min(wake, j.next);
-        while (!g_stop && system_now() < wake) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        while (!g_stop && system_now() < wake) {
+            requests.serve();
+            std::this_thread::sleep_for(s->job_poll);
+        }
         for (auto& j : jobs_list) {
             if (g_stop || system_now() < j.next) continue;
             j.run();

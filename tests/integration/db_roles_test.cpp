@@ -158,11 +158,13 @@ TEST(DbRoles, TheInternetZoneReadsOnlyItsOwnCopy) {
 // Every role's table privileges beyond SELECT, as the catalog reports them (grants to PUBLIC and
 // through role membership included), against the list the migrations mean.
 TEST(DbRoles, WritePrivilegesAreExactlyTheIntendedOnes) {
-    using Grants = std::set<std::string>;  // "table PRIVILEGE", "table UPDATE(columns)" for column grants
+    using Grants = std::set<std::string>;  // "table PRIVILEGE", "table UPDATE(columns)" for column grants (also INSERT)
     const std::map<std::string, Grants> expected = {
         // the edge: the two query logs the spec ties to a read, and the change-stage report index
         {"ocmsiz_app_conn",
-         {"ocms_cas_emcons INSERT", "ocms_court_case INSERT", "ocms_change_stage_report INSERT"}},
+         {"ocms_cas_emcons INSERT", "ocms_court_case INSERT", "ocms_change_stage_report INSERT",
+          // and a job request (what job, by whom): never its status or outcome
+          "ocms_job_request INSERT(columns)"}},
         // the internet zone: its own copy
         {"ocmsez_app_conn", {"eocms_valid_offence_notice UPDATE"}},
         {"ocms_readonly", {}},
@@ -175,7 +177,9 @@ TEST(DbRoles, WritePrivilegesAreExactlyTheIntendedOnes) {
         {"ocms_scheduler",
          {"ocms_vip_vehicle INSERT", "ocms_vip_vehicle DELETE", "ocms_command_inbox DELETE",
           "ocms_command_audit DELETE", "ocms_dead_letter DELETE", "ocms_parked_command DELETE",
-          "ocms_support_action INSERT"}},
+          "ocms_support_action INSERT",
+          // and the answer to a job request
+          "ocms_job_request UPDATE(columns)"}},
         // the workers: notice state, the inbox, what they record and park; never reference data
         {"ocms_worker",
          {"ocms_valid_offence_notice INSERT",        "ocms_valid_offence_notice UPDATE",
@@ -199,7 +203,7 @@ TEST(DbRoles, WritePrivilegesAreExactlyTheIntendedOnes) {
     for (const auto& [role, want] : expected) {
         auto r = db->exec(
             "SELECT t.table_name, p.priv, has_table_privilege($1, quote_ident(t.table_name), p.priv), "
-            "p.priv = 'UPDATE' AND has_any_column_privilege($1, quote_ident(t.table_name), 'UPDATE') "
+            "p.priv IN ('INSERT', 'UPDATE') AND has_any_column_privilege($1, quote_ident(t.table_name), p.priv) "
             "FROM information_schema.tables t "
             "CROSS JOIN unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p(priv) "
             "WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE' ORDER BY 1, 2",

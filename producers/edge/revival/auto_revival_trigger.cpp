@@ -35,7 +35,7 @@ void auto_revival_trigger(std::shared_ptr<Exchange> ex, const json::Value*, Hand
     if (!ex->svc->jobs)
         return done(auto_revival_trigger::render(std::unexpected(Error{codes::kInternal, "no job runner configured"})));
     log::info("auto-revival triggered", {{"requestId", ex->request_id.value()}, {"by", ex->claims.subject}});
-    ex->svc->jobs->auto_revival(ex->executor, [ex, done = std::move(done)](AutoRevivalResult r) {
+    ex->svc->jobs->auto_revival(ex->executor, ex->request_id.value(), [ex, done = std::move(done)](AutoRevivalResult r) {
         if (!r) log::error("auto-revival failed", {{"requestId", ex->request_id.value()}, {"error", r.error().message}});
         done(auto_revival_trigger::render(r));
     });

@@ -323,7 +323,7 @@ class FakeJobRunner : public JobRunner {
 public:
     FakeCall<NoArgs, AutoRevivalResult> auto_revival_call;  // default: nothing due
 
-    void auto_revival(boost::asio::any_io_executor ex, AutoRevivalCallback cb) override {
+    void auto_revival(boost::asio::any_io_executor ex, const std::string&, AutoRevivalCallback cb) override {
         auto_revival_call.reply(NoArgs{}, std::move(ex), std::move(cb));
     }
     void clear_asked() { auto_revival_call.asked.clear(); }
