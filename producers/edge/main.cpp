@@ -1,20 +1,29 @@
-// ocms-edge: wires the configuration, the schemas, auth, the command gateway, the outcome and
-// read stores and the HTTP server together. Everything else lives in the ocms_edge library.
+// ocms-edge: wires the configuration, the schemas, the command gateway, the stores, each
+// feature's deps, the pipeline (auth, schemas, the route table) and the HTTP server together.
+// Everything else lives in the ocms_edge library.
 #include "cas/cas_store.hpp"
-#include "stage/change_stage_store.hpp"
-#include "ops/ops_store.hpp"
+#include "cas/deps.hpp"
 #include "config.hpp"
 #include "core/log.hpp"
 #include "core/memory.hpp"
 #include "dispatch/gateway.hpp"
-#include "ops/job_runner.hpp"
-#include "json/schema_registry.hpp"
-#include "metrics/metrics.hpp"
-#include "store/outcome_store.hpp"
-#include "reads/read_store.hpp"
+#include "http/pipeline.hpp"
 #include "http/routes.hpp"
 #include "http/schema_explain.hpp"
 #include "http/server.hpp"
+#include "json/schema_registry.hpp"
+#include "metrics/metrics.hpp"
+#include "ops/deps.hpp"
+#include "ops/job_runner.hpp"
+#include "ops/ops_store.hpp"
+#include "outcome/deps.hpp"
+#include "reads/deps.hpp"
+#include "reads/read_store.hpp"
+#include "revival/deps.hpp"
+#include "stage/change_stage_store.hpp"
+#include "stage/deps.hpp"
+#include "store/outcome_store.hpp"
+#include "suspension/deps.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -43,7 +52,7 @@ int main() {
     memory::start_trimmer();
     try {
         auto schemas = json::SchemaRegistry::load(cfg->schemas_dir);
-        for (const auto& r : edge::routes())
+        for (const auto& r : edge::routes({}))  // the rows only: no feature is built yet
             if (!r.body_schema.empty() && !schemas->has(r.body_schema))
                 throw std::runtime_error("route " + r.path + " names a missing schema " + r.body_schema);
 
@@ -53,29 +62,46 @@ int main() {
         auto gateway = std::make_shared<edge::KafkaGateway>(cfg, schemas, *metrics, ioc.get_executor());
         gateway->start();
 
-        auto svc = std::make_shared<edge::Services>();
-        svc->config = cfg;
-        svc->schemas = schemas;
-        svc->explainer = edge::SchemaExplainer::load(cfg->schemas_dir);
-        svc->jwt = std::make_shared<auth::JwtVerifier>(cfg->jwt_secret, cfg->jwt_issuer);
-        svc->apim = std::make_shared<auth::ApimKeys>(cfg->apim_keys_file.empty()
-                                                         ? auth::ApimKeys({})
-                                                         : auth::ApimKeys::load_file(cfg->apim_keys_file));
-        svc->gateway = gateway;
-        svc->outcomes = std::make_shared<edge::PgOutcomeStore>(cfg->pg_url, 2);
-        svc->reads = std::make_shared<edge::PgReadStore>(cfg->pg_url, cfg->pg_pool_size);
-        svc->jobs = std::make_shared<edge::PgJobRunner>(cfg->pg_url, edge::JobWait{.timeout = cfg->job_wait});
-        svc->cas = std::make_shared<edge::PgCasStore>(cfg->pg_url, 2);
+        // Each feature gets what its handlers use (<feature>/deps.hpp); the read store serves the
+        // reads and the HST register of the revival routes.
+        auto reads = std::make_shared<edge::PgReadStore>(cfg->pg_url, cfg->pg_pool_size);
+        std::shared_ptr<edge::OpsStore> ops;
         if (!cfg->support_pg_url.empty())
-            svc->ops = std::make_shared<edge::PgOpsStore>(cfg->support_pg_url, 2, cfg->brokers);
+            ops = std::make_shared<edge::PgOpsStore>(cfg->support_pg_url, 2, cfg->brokers);
         else
             log::warn("OCMS_SUPPORT_PG_URL is not set: the support console's /ops/api routes answer 500");
-        svc->stage = std::make_shared<edge::PgChangeStageStore>(
-            cfg->pg_url, 2, std::make_shared<reports::FsReportStore>(cfg->report_dir));
-        svc->metrics = metrics;
+        edge::FeatureDeps features{
+            .suspension = std::make_shared<const edge::suspension::Deps>(
+                edge::suspension::Deps{.gateway = gateway, .schemas = schemas}),
+            .request_outcome = std::make_shared<const edge::request_outcome::Deps>(
+                edge::request_outcome::Deps{.store = std::make_shared<edge::PgOutcomeStore>(cfg->pg_url, 2)}),
+            .reads = std::make_shared<const edge::reads::Deps>(edge::reads::Deps{.store = reads}),
+            .revival = std::make_shared<const edge::revival::Deps>(edge::revival::Deps{
+                .gateway = gateway, .schemas = schemas, .reads = reads,
+                .jobs = std::make_shared<edge::PgJobRunner>(cfg->pg_url, edge::JobWait{.timeout = cfg->job_wait})}),
+            .stage = std::make_shared<const edge::stage::Deps>(edge::stage::Deps{
+                .gateway = gateway, .schemas = schemas,
+                .store = std::make_shared<edge::PgChangeStageStore>(
+                    cfg->pg_url, 2, std::make_shared<reports::FsReportStore>(cfg->report_dir))}),
+            .cas = std::make_shared<const edge::cas::Deps>(edge::cas::Deps{
+                .gateway = gateway, .schemas = schemas, .store = std::make_shared<edge::PgCasStore>(cfg->pg_url, 2)}),
+            .ops = std::make_shared<const edge::ops::Deps>(edge::ops::Deps{
+                .store = ops, .console_dir = cfg->console_dir, .gateway = gateway, .metrics = metrics}),
+        };
+        auto pipeline = std::make_shared<const edge::PipelineDeps>(edge::PipelineDeps{
+            .config = cfg,
+            .schemas = schemas,
+            .explainer = edge::SchemaExplainer::load(cfg->schemas_dir),
+            .jwt = std::make_shared<auth::JwtVerifier>(cfg->jwt_secret, cfg->jwt_issuer),
+            .apim = std::make_shared<auth::ApimKeys>(cfg->apim_keys_file.empty()
+                                                         ? auth::ApimKeys({})
+                                                         : auth::ApimKeys::load_file(cfg->apim_keys_file)),
+            .metrics = metrics,
+            .routes = edge::routes(features),
+        });
 
         net::ip::tcp::endpoint at{net::ip::make_address(cfg->listen_host), cfg->listen_port};
-        auto listener = std::make_shared<edge::Listener>(ioc, at, svc);
+        auto listener = std::make_shared<edge::Listener>(ioc, at, pipeline);
         listener->run();
         log::info("ocms-edge listening",
                   {{"listen", cfg->listen_host + ":" + std::to_string(cfg->listen_port)},
@@ -97,7 +123,6 @@ int main() {
         for (auto& t : threads) t.join();
 
         gateway->stop();  // ends the reply consumer, flushes the producer
-        svc.reset();
         log::info("ocms-edge stopped");
     } catch (const std::exception& e) {
         log::error("ocms-edge failed", {{"error", e.what()}});

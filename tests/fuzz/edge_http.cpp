@@ -6,7 +6,7 @@
 // spent on what comes after authentication (tests/fuzz/jwt_auth.cpp fuzzes the token itself).
 //
 // Input: [route][flags][rid length][reply-data length] rid-bytes  rest  reply-data
-//   route       index into routes() (mod its size)
+//   route       index into the route table (mod its size)
 //   flags       bits 0-1 what the gateway answers each command: 0 success, 1 refusal
 //               (OCMS-4002), 2 pending, 3 not queued (failed); bit 2 the stores find nothing;
 //               bit 3 the stores fail (a database error); bits 4-5 the CAS day-end window
@@ -378,39 +378,31 @@ std::string make_token() {
     return out;
 }
 
-struct World {
-    std::shared_ptr<EdgeConfig> config = std::make_shared<EdgeConfig>();
-    std::shared_ptr<FakeGateway> gateway = std::make_shared<FakeGateway>();
-    std::shared_ptr<FakeOutcomeStore> outcomes = make_outcomes();
-    std::shared_ptr<FakeReadStore> reads = make_reads();
-    std::shared_ptr<FakeJobRunner> jobs = make_jobs();
-    std::shared_ptr<FakeChangeStageStore> stage = make_stage();
-    std::shared_ptr<FakeCasStore> cas = make_cas();
-    std::shared_ptr<FakeOpsStore> ops = make_ops();
-    std::shared_ptr<Services> svc = std::make_shared<Services>();
+// The edge over the fakes (fakes.hpp FakeEdge), told by the input what to answer; its pipeline is
+// built once, the fakes read the input's Behaviour.
+struct World : FakeEdge {
+    std::shared_ptr<const PipelineDeps> deps;  // pipeline(), built once
     std::string bearer = "Bearer " + make_token();
 
     World() {
         log::init("fuzz-edge", "off");
         config->jwt_secret = kKey;
         config->console_dir = "/nonexistent/ocms-fuzz-console";
+        schemas = fuzz::schemas();
+        explainer = SchemaExplainer::load(fuzz::source_dir() + "/schemas");
+        jwt = std::make_shared<auth::JwtVerifier>(kKey, kIssuer);
+        apim = std::make_shared<auth::ApimKeys>(std::vector<std::string>{kApimKey});
         gateway->is_ready = true;
         gateway->answer = gateway_answer;
-        svc->config = config;
-        svc->schemas = fuzz::schemas();
-        svc->explainer = SchemaExplainer::load(fuzz::source_dir() + "/schemas");
-        svc->jwt = std::make_shared<auth::JwtVerifier>(kKey, kIssuer);
-        svc->apim = std::make_shared<auth::ApimKeys>(std::vector<std::string>{kApimKey});
-        svc->gateway = gateway;
-        svc->outcomes = outcomes;
-        svc->reads = reads;
-        svc->jobs = jobs;
-        svc->stage = stage;
-        svc->cas = cas;
-        svc->ops = ops;
-        svc->metrics = std::make_shared<metrics::Registry>();
-        svc->clock = [] { return fuzz::fixed_now(); };
-        FUZZ_CHECK(!bearer.empty() && svc->jwt->verify(bearer, fuzz::fixed_now()).has_value(), "the fuzz token");
+        outcomes = make_outcomes();
+        reads = make_reads();
+        jobs = make_jobs();
+        stage = make_stage();
+        cas = make_cas();
+        ops = make_ops();
+        clock = [] { return fuzz::fixed_now(); };
+        deps = pipeline();
+        FUZZ_CHECK(!bearer.empty() && jwt->verify(bearer, fuzz::fixed_now()).has_value(), "the fuzz token");
     }
 
     // One input's calls only: the fakes record every call, and a run has thousands of inputs.
@@ -445,7 +437,7 @@ std::string target_of(const Route& r, std::string_view rest) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static World world;
     if (size < 4) return 0;
-    const auto& table = routes();
+    const auto& table = world.deps->routes;
     const Route& route = table[data[0] % table.size()];
     const std::uint8_t flags = data[1];
     std::string_view rest = fuzz::as_text(data + 4, size - 4);
@@ -476,7 +468,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     net::io_context ioc;
     std::optional<HttpResponse> out;
     int calls = 0;
-    handle_request(world.svc, std::move(req), ioc.get_executor(), [&](HttpResponse r) {
+    handle_request(world.deps, std::move(req), ioc.get_executor(), [&](HttpResponse r) {
         ++calls;
         out = std::move(r);
     });

@@ -1,5 +1,6 @@
 // Issue 7, "Auth: every route refuses what it must", against the running edge: the test walks the
-// edge's own route table (producers/edge/http/routes.cpp) and, for every route that needs credentials,
+// edge's own route table (producers/edge/http/routes.hpp; routes({}) lists every feature's rows
+// without services) and, for every route that needs credentials,
 // sends each attempt of tests/unit/edge/auth_walk.hpp (no token, not a bearer token, a malformed,
 // re-signed, tampered, unsigned, expired or foreign-issuer token, a token with the wrong roles or
 // none, a missing or wrong APIM key where the route needs one). Each must be refused with its
@@ -37,7 +38,7 @@ TEST(AuthWalk, EveryRouteOfTheTableRefusesWhatItMust) {
     const auto creds = edge_credentials();
     ASSERT_GE(creds.key.size(), 32u);
     int routes_walked = 0, refusals = 0;
-    for (const auto& r : edge::routes()) {
+    for (const auto& r : edge::routes({})) {
         if (!r.auth.required()) continue;
         ++routes_walked;
         for (const auto& a : aw::attempts(r, creds)) {
@@ -54,7 +55,7 @@ TEST(AuthWalk, EveryRouteOfTheTableRefusesWhatItMust) {
 // The other half: the walk would be worthless against an edge that refuses everything.
 TEST(AuthWalk, TheRightCredentialsGetPastAuthentication) {
     const auto creds = edge_credentials();
-    for (const auto& r : edge::routes()) {
+    for (const auto& r : edge::routes({})) {
         if (!r.auth.required()) continue;
         std::map<std::string, std::string> headers;
         if (!r.auth.any_of_roles.empty())
@@ -77,7 +78,7 @@ TEST(AuthWalk, TheRightCredentialsGetPastAuthentication) {
 
 TEST(AuthWalk, RoutesWithoutAuthenticationAskForNone) {
     int checked = 0;
-    for (const auto& r : edge::routes()) {
+    for (const auto& r : edge::routes({})) {
         if (r.auth.required()) continue;
         if (r.path.find('{') != std::string::npos) continue;  // /ops/{asset}: tests/integration/ops_api_test.cpp
         auto res = http(method_of(r), r.path, "");

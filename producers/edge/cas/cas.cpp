@@ -129,42 +129,44 @@ ApiError server_error(const std::shared_ptr<Exchange>& ex, std::string_view what
 
 }  // namespace
 
-void get_payment_status(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    if (!ex->svc->cas) return done(std::unexpected(server_error(ex, "setup", store_error("no CAS store"))));
+void get_payment_status(std::shared_ptr<const cas::Deps> deps, std::shared_ptr<Exchange> ex,
+                        const json::Value* body, HandlerDone done) {
+    if (!deps->store) return done(std::unexpected(server_error(ex, "setup", store_error("no CAS store"))));
     auto notices = cas::notice_numbers(*body);
     if (!notices) return done(std::unexpected(notices.error()));
-    ex->svc->cas->payment_status(std::move(*notices), ex->executor,
-                                 [ex, done = std::move(done)](ReadResult<std::vector<PaymentStatusRow>> r) {
-                                     if (!r) return done(std::unexpected(server_error(ex, "getPaymentStatus", r.error())));
-                                     for (const auto& p : *r) {
-                                         if (!p.found)
-                                             log::warn("getPaymentStatus: unknown notice",
-                                                       {{"requestId", ex->request_id.value()}, {"noticeNo", p.notice_no}});
-                                         if (p.log_error)
-                                             log::error("getPaymentStatus: EMCON log write failed",
-                                                        {{"requestId", ex->request_id.value()}, {"noticeNo", p.notice_no},
-                                                         {"error", *p.log_error}});
-                                     }
-                                     done(HandlerOk{200, cas::payment_status_answer(*r), "application/json", {}});
-                                 });
+    deps->store->payment_status(std::move(*notices), ex->executor,
+                                [ex, done = std::move(done)](ReadResult<std::vector<PaymentStatusRow>> r) {
+                                    if (!r) return done(std::unexpected(server_error(ex, "getPaymentStatus", r.error())));
+                                    for (const auto& p : *r) {
+                                        if (!p.found)
+                                            log::warn("getPaymentStatus: unknown notice",
+                                                      {{"requestId", ex->request_id.value()}, {"noticeNo", p.notice_no}});
+                                        if (p.log_error)
+                                            log::error("getPaymentStatus: EMCON log write failed",
+                                                       {{"requestId", ex->request_id.value()}, {"noticeNo", p.notice_no},
+                                                        {"error", *p.log_error}});
+                                    }
+                                    done(HandlerOk{200, cas::payment_status_answer(*r), "application/json", {}});
+                                });
 }
 
-void get_notice_update(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    if (!ex->svc->cas) return done(std::unexpected(server_error(ex, "setup", store_error("no CAS store"))));
+void get_notice_update(std::shared_ptr<const cas::Deps> deps, std::shared_ptr<Exchange> ex,
+                       const json::Value* body, HandlerDone done) {
+    if (!deps->store) return done(std::unexpected(server_error(ex, "setup", store_error("no CAS store"))));
     auto notices = cas::notice_numbers(*body);
     if (!notices) return done(std::unexpected(notices.error()));
-    ex->svc->cas->notice_update(std::move(*notices), ex->executor,
-                                [ex, done = std::move(done)](ReadResult<std::vector<NoticeUpdateRow>> r) {
-                                    if (!r) return done(std::unexpected(server_error(ex, "getNoticeUpdate", r.error())));
-                                    for (const auto& n : *r)
-                                        if (n.court_case_error)
-                                            log::error("getNoticeUpdate: court case write failed",
-                                                       {{"requestId", ex->request_id.value()}, {"noticeNo", n.notice_no},
-                                                        {"error", *n.court_case_error}});
-                                    auto answer = cas::notice_update_answer(*r);
-                                    if (!answer) return done(std::unexpected(answer.error()));
-                                    done(HandlerOk{200, std::move(*answer), "application/json", {}});
-                                });
+    deps->store->notice_update(std::move(*notices), ex->executor,
+                               [ex, done = std::move(done)](ReadResult<std::vector<NoticeUpdateRow>> r) {
+                                   if (!r) return done(std::unexpected(server_error(ex, "getNoticeUpdate", r.error())));
+                                   for (const auto& n : *r)
+                                       if (n.court_case_error)
+                                           log::error("getNoticeUpdate: court case write failed",
+                                                      {{"requestId", ex->request_id.value()}, {"noticeNo", n.notice_no},
+                                                       {"error", *n.court_case_error}});
+                                   auto answer = cas::notice_update_answer(*r);
+                                   if (!answer) return done(std::unexpected(answer.error()));
+                                   done(HandlerOk{200, std::move(*answer), "application/json", {}});
+                               });
 }
 
 }  // namespace handlers

@@ -6,6 +6,7 @@
 // (POST /v1/updateCourtNotices, the one that changes notices, is in court_update.hpp.)
 // Errors in spec 002's envelope {"data":{"appCode","message"}} with spec 001's codes. The pure
 // parts are in namespace cas so tests call them without sockets or a database.
+#include "deps.hpp"
 #include "http/api.hpp"
 #include "cas_store.hpp"
 #include "domain/messages.hpp"
@@ -41,8 +42,10 @@ bool is_ps_wwp(const NoticeUpdateRow& row);
 }  // namespace cas
 
 namespace handlers {
-void get_payment_status(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void get_notice_update(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
+void get_payment_status(std::shared_ptr<const cas::Deps> deps, std::shared_ptr<Exchange> ex,
+                        const json::Value* body, HandlerDone done);
+void get_notice_update(std::shared_ptr<const cas::Deps> deps, std::shared_ptr<Exchange> ex,
+                       const json::Value* body, HandlerDone done);
 }  // namespace handlers
 
 }  // namespace ocms::edge

@@ -140,20 +140,21 @@ Answer answer(const RequestId& request_id, const std::vector<RecordCheck>& recor
 
 namespace handlers {
 
-void update_court_notices(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    if (!ex->svc->cas || !ex->svc->gateway) {
+void update_court_notices(std::shared_ptr<const cas::Deps> deps, std::shared_ptr<Exchange> ex,
+                          const json::Value* body, HandlerDone done) {
+    if (!deps->store) {
         log::error("updateCourtNotices: not set up", {{"requestId", ex->request_id.value()}});
         return done(std::unexpected(ApiError{ErrorKind::internal, std::string(cas::kServerError)}));
     }
     auto records = std::make_shared<std::vector<court_api::RecordCheck>>(court_api::check_records(*body));
-    ex->svc->cas->dayend_window(ex->executor, [ex, records, done](ReadResult<std::optional<std::string>> window) {
+    deps->store->dayend_window(ex->executor, [deps, ex, records, done](ReadResult<std::optional<std::string>> window) {
         if (!window || !*window) {
             log::error("updateCourtNotices: day-end window unreadable",
                        {{"requestId", ex->request_id.value()},
                         {"error", window ? std::string("parameter CAS/DAYEND_WINDOW missing") : window.error().message}});
             return done(std::unexpected(ApiError{ErrorKind::internal, std::string(cas::kServerError)}));
         }
-        auto open = court_api::in_window(**window, ex->svc->clock());
+        auto open = court_api::in_window(**window, deps->clock());
         if (!open) {
             log::error("updateCourtNotices: day-end window unreadable",
                        {{"requestId", ex->request_id.value()}, {"error", open.error()}});
@@ -167,13 +168,13 @@ void update_court_notices(std::shared_ptr<Exchange> ex, const json::Value* body,
         std::string officer = ex->claims.subject.substr(0, 50);
         if (officer.empty()) officer = "CAS";
         auto built = std::make_shared<court_api::Built>(
-            court_api::build_commands(*records, officer, ex->request_id, ex->svc->clock(), ex->svc->schemas.get()));
+            court_api::build_commands(*records, officer, ex->request_id, deps->clock(), deps->schemas.get()));
         if (built->commands.empty()) {
             auto a = court_api::answer(ex->request_id, *records, *built, {});
             return done(HandlerOk{a.status, std::move(a.body), "application/json", {}});
         }
         auto commands = built->commands;
-        dispatch_for(*ex, std::move(commands),
+        dispatch_for(*deps->gateway, *ex, std::move(commands),
                                    [ex, records, built, done](std::vector<DispatchItem> items) {
                                        auto a = court_api::answer(ex->request_id, *records, *built, items);
                                        done(HandlerOk{a.status, std::move(a.body), "application/json", {}});

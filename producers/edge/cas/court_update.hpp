@@ -7,6 +7,7 @@
 // applied by the workers, whose reply is that record's result. Partial success reports each
 // record. Pure parts in namespace court_api for tests.
 #include "contract/catalogue.hpp"
+#include "deps.hpp"
 #include "http/api.hpp"
 #include "dispatch/gateway.hpp"
 #include "court/court_record.hpp"
@@ -58,7 +59,8 @@ Answer answer(const RequestId& request_id, const std::vector<RecordCheck>& recor
 }  // namespace court_api
 
 namespace handlers {
-void update_court_notices(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
+void update_court_notices(std::shared_ptr<const cas::Deps> deps, std::shared_ptr<Exchange> ex,
+                          const json::Value* body, HandlerDone done);
 }  // namespace handlers
 
 }  // namespace ocms::edge

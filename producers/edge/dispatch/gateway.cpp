@@ -394,10 +394,11 @@ void KafkaGateway::dispatch(std::vector<messages::Command> commands, net::any_io
     }
 }
 
-void dispatch_for(const Exchange& ex, std::vector<messages::Command> commands, DispatchCallback cb) {
+void dispatch_for(CommandGateway& gateway, const Exchange& ex, std::vector<messages::Command> commands,
+                  DispatchCallback cb) {
     if (!ex.caller.empty())
         for (auto& c : commands) c.caller = ex.caller;
-    ex.svc->gateway->dispatch(std::move(commands), ex.executor, std::move(cb));
+    gateway.dispatch(std::move(commands), ex.executor, std::move(cb));
 }
 
 }  // namespace ocms::edge

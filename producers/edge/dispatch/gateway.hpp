@@ -70,8 +70,9 @@ public:
 
 // A request's commands to the gateway as its caller's: stamps ex.caller on each command (the
 // one place the edge sets the envelope's caller; request-outcome answers a request only to it),
-// then ex.svc->gateway->dispatch on the exchange's executor.
-void dispatch_for(const Exchange& ex, std::vector<messages::Command> commands, DispatchCallback cb);
+// then gateway.dispatch on the exchange's executor.
+void dispatch_for(CommandGateway& gateway, const Exchange& ex, std::vector<messages::Command> commands,
+                  DispatchCallback cb);
 
 // The key a command is produced with: its notice number (DESIGN.md invariant 2), as its builder
 // set it (never parsed again from the payload).

@@ -1,10 +1,9 @@
 #pragma once
-// The types every part of the HTTP API shares: the services a request may use, the exchange a
-// handler gets, and the handler signature. Nothing here touches a socket, so the pipeline and
-// the handlers run in tests with fakes behind CommandGateway, OutcomeStore and ReadStore.
+// The types every part of the HTTP API shares: the exchange a handler gets and the handler
+// signature. What a handler may use besides is its feature's deps (<feature>/deps.hpp), bound into
+// its route; nothing here touches a socket, so the pipeline and the handlers run in tests with
+// fakes behind the gateway and the stores.
 #include "auth/auth.hpp"
-#include "config.hpp"
-#include "core/time.hpp"
 #include "core/types.hpp"
 #include "envelope.hpp"
 #include "json/json.hpp"
@@ -18,46 +17,12 @@
 #include <utility>
 #include <vector>
 
-namespace ocms::json {
-class SchemaRegistry;
-}
-namespace ocms::metrics {
-class Registry;
-}
-
 namespace ocms::edge {
 
-class CasStore;
-class OpsStore;
-class ChangeStageStore;
-class CommandGateway;
-class JobRunner;
-class OutcomeStore;
-class ReadStore;
-class SchemaExplainer;
 struct Route;
-
-// Shared, long-lived, thread-safe services. Built once in main (or a test).
-struct Services {
-    std::shared_ptr<const EdgeConfig> config;
-    std::shared_ptr<const json::SchemaRegistry> schemas;
-    std::shared_ptr<const SchemaExplainer> explainer;
-    std::shared_ptr<const auth::JwtVerifier> jwt;
-    std::shared_ptr<const auth::ApimKeys> apim;
-    std::shared_ptr<CommandGateway> gateway;
-    std::shared_ptr<OutcomeStore> outcomes;
-    std::shared_ptr<ReadStore> reads;  // spec 002 read APIs (read_store.hpp)
-    std::shared_ptr<JobRunner> jobs;   // timed jobs on demand (job_runner.hpp)
-    std::shared_ptr<ChangeStageStore> stage;  // spec 003 reads and reports (change_stage_store.hpp)
-    std::shared_ptr<CasStore> cas;            // spec 001 reads and log writes (cas_store.hpp)
-    std::shared_ptr<OpsStore> ops;            // the support console's data (ops_store.hpp); null: /ops/api off
-    std::shared_ptr<metrics::Registry> metrics;
-    Clock clock = system_clock();
-};
 
 // One request as a handler sees it after size, auth and schema checks passed.
 struct Exchange {
-    std::shared_ptr<const Services> svc;
     const Route* route = nullptr;
     RequestId request_id;
     auth::Claims claims;

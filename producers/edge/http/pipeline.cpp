@@ -74,7 +74,7 @@ HttpResponse make_response(unsigned status, unsigned version, bool keep_alive, c
 
 // Counts, logs and sends: the one exit of every request.
 struct Finisher {
-    std::shared_ptr<const Services> svc;
+    std::shared_ptr<const PipelineDeps> deps;
     std::string route_label;
     std::string method;
     std::string target;
@@ -88,13 +88,13 @@ struct Finisher {
     void operator()(unsigned status, std::string body, std::string_view content_type = "application/json",
                     const ExtraHeaders& extra = {}) const {
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        if (svc->metrics) {
+        if (deps->metrics) {
             std::string route = "route=\"" + metrics::label_value(route_label) + "\"";
-            svc->metrics
+            deps->metrics
                 ->counter("ocms_http_requests_total", "HTTP requests by route and status",
                           route + ",status=\"" + std::to_string(status) + "\"")
                 .inc();
-            svc->metrics->histogram("ocms_http_request_duration_seconds", "HTTP request latency", route)
+            deps->metrics->histogram("ocms_http_request_duration_seconds", "HTTP request latency", route)
                 .observe(seconds);
         }
         auto ms = std::to_string(static_cast<long long>(seconds * 1000.0));
@@ -134,22 +134,22 @@ bool json_media_type(std::string_view v) {
     return t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"));
 }
 
-std::string allowed_methods(const std::string& path) {
+std::string allowed_methods(const std::vector<Route>& routes, const std::string& path) {
     std::string out;
-    for (const auto& r : routes())
+    for (const auto& r : routes)
         if (match_path(r.path, path)) out += (out.empty() ? "" : ", ") + std::string(http::to_string(r.method));
     return out;
 }
 
 }  // namespace
 
-HttpResponse oversize_response(const Services& svc, unsigned version, std::string_view request_id) {
+HttpResponse oversize_response(const PipelineDeps& deps, unsigned version, std::string_view request_id) {
     RequestId id = request_id_of(request_id);
     auto r = render_error(EnvelopeStyle::ocms_data,
                           {ErrorKind::bad_request, "Request body is larger than " +
-                                                       std::to_string(svc.config->body_limit) + " bytes"});
-    if (svc.metrics)
-        svc.metrics
+                                                       std::to_string(deps.config->body_limit) + " bytes"});
+    if (deps.metrics)
+        deps.metrics
             ->counter("ocms_http_requests_total", "HTTP requests by route and status",
                       "route=\"unread\",status=\"" + std::to_string(r.status) + "\"")
             .inc();
@@ -157,7 +157,7 @@ HttpResponse oversize_response(const Services& svc, unsigned version, std::strin
     return make_response(r.status, version, false, id, std::move(r.body));
 }
 
-HttpResponse unreadable_response(const Services& svc, boost::beast::error_code why) {
+HttpResponse unreadable_response(const PipelineDeps& deps, boost::beast::error_code why) {
     RequestId id(new_uuid());
     const bool headers = why == http::error::header_limit;
     auto r = render_error(EnvelopeStyle::ocms_data,
@@ -165,8 +165,8 @@ HttpResponse unreadable_response(const Services& svc, boost::beast::error_code w
                                              "Request header fields are larger than " +
                                                  std::to_string(kHeaderLimit) + " bytes"}
                                   : ApiError{ErrorKind::bad_request, "Malformed HTTP request: " + why.message()});
-    if (svc.metrics)
-        svc.metrics
+    if (deps.metrics)
+        deps.metrics
             ->counter("ocms_http_requests_total", "HTTP requests by route and status",
                       "route=\"unread\",status=\"" + std::to_string(r.status) + "\"")
             .inc();
@@ -175,14 +175,14 @@ HttpResponse unreadable_response(const Services& svc, boost::beast::error_code w
     return res;
 }
 
-void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost::asio::any_io_executor ex,
+void handle_request(std::shared_ptr<const PipelineDeps> deps, HttpRequest req, boost::asio::any_io_executor ex,
                     Respond respond) {
     std::string target(req.target());
     std::string path = target.substr(0, target.find('?'));
     // "/ops/" is "/ops": one trailing slash names the same resource when no route has the path
     // with it (a person types the console's address with the slash, as browsers show folders).
-    auto known = [](std::string_view p) {
-        for (const auto& r : routes())
+    auto known = [&deps](std::string_view p) {
+        for (const auto& r : deps->routes)
             if (match_path(r.path, p)) return true;
         return false;
     };
@@ -191,7 +191,7 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
     const Route* route = nullptr;
     const Route* path_route = nullptr;  // a route of this path, maybe of another method
     std::string path_param;
-    for (const auto& r : routes()) {
+    for (const auto& r : deps->routes) {
         auto param = match_path(r.path, path);
         if (!param) continue;
         if (!path_route) path_route = &r;
@@ -204,14 +204,14 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
         // The metric label is a route's template, never the raw path: a path is the caller's to
         // choose, and each new label is a series kept until restart (issue 14: 200 requests of
         // POST /ops/<3 KB> grew /metrics from 63 KB to 11 MB).
-        Finisher{svc, route ? route->path : (path_route ? path_route->path : std::string("unmatched")),
+        Finisher{deps, route ? route->path : (path_route ? path_route->path : std::string("unmatched")),
                  std::string(req.method_string()), path, request_id_of(sv(req[kRequestIdHeader])), req.version(),
                  req.keep_alive(), route && route->probe, std::chrono::steady_clock::now(), std::move(respond)});
 
     if (!route) {
         if (path_route) {
             // RFC 9110 15.5.6: a 405 names the methods the path has in an Allow header.
-            const std::string allow = allowed_methods(path);
+            const std::string allow = allowed_methods(deps->routes, path);
             return fin->fail(EnvelopeStyle::ocms_data,
                              {ErrorKind::method_not_allowed, "Method " + std::string(req.method_string()) +
                                                                  " is not allowed on " + path + "; use " + allow},
@@ -222,13 +222,12 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
     const EnvelopeStyle style = route->style;
 
     // 1. size (the session's parser enforces the limit too; this covers every other caller)
-    if (req.body().size() > svc->config->body_limit)
+    if (req.body().size() > deps->config->body_limit)
         return fin->fail(style, {ErrorKind::bad_request,
-                                 "Request body is larger than " + std::to_string(svc->config->body_limit) + " bytes"});
+                                 "Request body is larger than " + std::to_string(deps->config->body_limit) + " bytes"});
 
     // 2. auth
     auto exchange = std::make_shared<Exchange>();
-    exchange->svc = svc;
     exchange->route = route;
     exchange->request_id = fin->request_id;
     exchange->executor = ex;
@@ -236,7 +235,7 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
     if (auto q = target.find('?'); q != std::string::npos) exchange->query = target.substr(q + 1);
     if (route->auth.required() && route->auth.any_of_roles.empty()) {
         // API key only (spec 003 2.6): no token is asked for.
-        if (!(svc->apim && svc->apim->accepts(sv(req["Ocp-Apim-Subscription-Key"])))) {
+        if (!(deps->apim && deps->apim->accepts(sv(req["Ocp-Apim-Subscription-Key"])))) {
             log::info("APIM key refused", {{"requestId", fin->request_id.value()}});
             return fin->fail(style, {ErrorKind::unauthorized, route->auth.apim_text.empty()
                                                                   ? "Unauthorized: missing or invalid Ocp-Apim-Subscription-Key"
@@ -244,7 +243,7 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
         }
         exchange->caller = "apim:" + key_tag(sv(req["Ocp-Apim-Subscription-Key"]));
     } else if (route->auth.required()) {
-        auto claims = svc->jwt->verify(sv(req[http::field::authorization]), svc->clock());
+        auto claims = deps->jwt->verify(sv(req[http::field::authorization]), deps->clock());
         if (!claims) {
             bool forbidden = claims.error().status == 403;
             if (route->auth.token_text.empty())
@@ -263,7 +262,7 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
                                                                ? "Forbidden: this API needs the role " + need
                                                                : route->forbidden_text});
         }
-        if (route->auth.apim && !(svc->apim && svc->apim->accepts(sv(req["Ocp-Apim-Subscription-Key"])))) {
+        if (route->auth.apim && !(deps->apim && deps->apim->accepts(sv(req["Ocp-Apim-Subscription-Key"])))) {
             const std::string why = req["Ocp-Apim-Subscription-Key"].empty() ? "missing" : "invalid";
             log::info("APIM key refused", {{"requestId", fin->request_id.value()}, {"reason", why}});
             return fin->fail(style, {ErrorKind::unauthorized,
@@ -289,8 +288,8 @@ void handle_request(std::shared_ptr<const Services> svc, HttpRequest req, boost:
                                                                  ? route->invalid_text + ": the body is empty"
                                                                  : route->invalid_text + ": malformed JSON at " +
                                                                        parsed.error()});
-        if (auto why = svc->schemas->validate(route->body_schema, *parsed); !why.empty()) {
-            std::string text = svc->explainer ? svc->explainer->explain(route->body_schema, *parsed, why) : why;
+        if (auto why = deps->schemas->validate(route->body_schema, *parsed); !why.empty()) {
+            std::string text = deps->explainer ? deps->explainer->explain(route->body_schema, *parsed, why) : why;
             return fin->fail(style, {ErrorKind::bad_request, route->invalid_text + ": " + text});
         }
         doc = std::move(*parsed);

@@ -1,15 +1,39 @@
 #pragma once
 // THE route table of the edge (STYLE.md 3): method, path, who may call, the schema of the body,
-// the error envelope and the handler of every HTTP route. tests/unit/edge walks it against
-// schemas/openapi.yaml and the SchemaRegistry.
+// the error envelope and the handler of every HTTP route. Each feature lists its own rows
+// (<feature>/routes.cpp) with its handlers bound to its deps (<feature>/deps.hpp); routes() puts
+// them in one table. tests/unit/edge walks it against schemas/openapi.yaml and the SchemaRegistry.
 #include "api.hpp"
 
 #include <boost/beast/http/verb.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace ocms::edge {
+
+namespace suspension {
+struct Deps;
+}
+namespace request_outcome {
+struct Deps;
+}
+namespace reads {
+struct Deps;
+}
+namespace revival {
+struct Deps;
+}
+namespace stage {
+struct Deps;
+}
+namespace cas {
+struct Deps;
+}
+namespace ops {
+struct Deps;
+}
 
 namespace roles {
 inline constexpr const char* kStaff = "OCMS_STAFF";
@@ -53,6 +77,36 @@ struct Route {
     bool public_asset = false;
 };
 
-const std::vector<Route>& routes();
+// A feature's handler: its deps first, then what every Handler gets. It keeps what it needs of the
+// deps (the shared_ptr) in its callbacks, so they outlive the request whatever the route table does.
+template <typename Deps>
+using FeatureHandler = void (*)(std::shared_ptr<const Deps>, std::shared_ptr<Exchange>, const json::Value*,
+                                HandlerDone);
+
+// The Handler of a route: handler with deps bound (the lambda holds them).
+template <typename Deps>
+Handler with_deps(std::shared_ptr<const Deps> deps, FeatureHandler<Deps> handler) {
+    return [deps = std::move(deps), handler](std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
+        handler(deps, std::move(ex), body, std::move(done));
+    };
+}
+
+// Every feature's deps (<feature>/deps.hpp), built once in main (or a test) and immutable after,
+// so every thread reads them. The route table holds them through its handlers, and a handler's
+// callbacks hold what they still need during a request. A null member leaves that feature's rows
+// in the table with handlers that must not be called: routes({}) lists the rows without any
+// service (the route table's tests, the auth walk).
+struct FeatureDeps {
+    std::shared_ptr<const suspension::Deps> suspension;
+    std::shared_ptr<const request_outcome::Deps> request_outcome;
+    std::shared_ptr<const reads::Deps> reads;
+    std::shared_ptr<const revival::Deps> revival;
+    std::shared_ptr<const stage::Deps> stage;
+    std::shared_ptr<const cas::Deps> cas;
+    std::shared_ptr<const ops::Deps> ops;
+};
+
+// Every route, in the order the pipeline matches them.
+std::vector<Route> routes(const FeatureDeps& deps);
 
 }  // namespace ocms::edge

@@ -25,15 +25,15 @@ constexpr auto kIoTimeout = std::chrono::seconds(30);
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(tcp::socket&& socket, std::shared_ptr<const Services> svc)
-        : stream_(std::move(socket)), svc_(std::move(svc)) {}
+    Session(tcp::socket&& socket, std::shared_ptr<const PipelineDeps> deps)
+        : stream_(std::move(socket)), deps_(std::move(deps)) {}
 
     void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this())); }
 
 private:
     void do_read() {
         parser_.emplace();
-        parser_->body_limit(svc_->config->body_limit);
+        parser_->body_limit(deps_->config->body_limit);
         // Beast's default is 8 KB, less than a token auth accepts (8 KB) with the other headers
         parser_->header_limit(kHeaderLimit);
         stream_.expires_after(kIoTimeout);
@@ -45,13 +45,13 @@ private:
         if (ec == http::error::body_limit) {
             // Answer, then close: the rest of the body is not read.
             auto& partial = parser_->get();
-            return send(oversize_response(*svc_, partial.version() ? partial.version() : 11, std::string_view(partial["X-Request-Id"].data(), partial["X-Request-Id"].size())));
+            return send(oversize_response(*deps_, partial.version() ? partial.version() : 11, std::string_view(partial["X-Request-Id"].data(), partial["X-Request-Id"].size())));
         }
         if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
             ec != http::error::partial_message && ec != http::error::need_more) {
             // A request the parser refuses is answered in the envelope before the close, so a
             // client sees why (a silent close looked like a network fault; issue 14).
-            return send(unreadable_response(*svc_, ec));
+            return send(unreadable_response(*deps_, ec));
         }
         if (ec) {
             if (ec != beast::error::timeout && ec != net::error::operation_aborted && ec != net::error::connection_reset)
@@ -59,7 +59,7 @@ private:
             return do_close();
         }
         auto self = shared_from_this();
-        handle_request(svc_, parser_->release(), stream_.get_executor(),
+        handle_request(deps_, parser_->release(), stream_.get_executor(),
                        [self](HttpResponse res) { self->send(std::move(res)); });
     }
 
@@ -87,13 +87,13 @@ private:
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<HttpResponse> res_;
-    std::shared_ptr<const Services> svc_;
+    std::shared_ptr<const PipelineDeps> deps_;
 };
 
 }  // namespace
 
-Listener::Listener(net::io_context& ioc, const tcp::endpoint& at, std::shared_ptr<const Services> svc)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), svc_(std::move(svc)) {
+Listener::Listener(net::io_context& ioc, const tcp::endpoint& at, std::shared_ptr<const PipelineDeps> deps)
+    : ioc_(ioc), acceptor_(net::make_strand(ioc)), deps_(std::move(deps)) {
     acceptor_.open(at.protocol());
     acceptor_.set_option(net::socket_base::reuse_address(true));
     acceptor_.bind(at);
@@ -118,7 +118,7 @@ void Listener::do_accept() {
 void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted) return;  // stopped
     if (ec) log::warn("accept failed", {{"error", ec.message()}});
-    else std::make_shared<Session>(std::move(socket), svc_)->run();
+    else std::make_shared<Session>(std::move(socket), deps_)->run();
     if (acceptor_.is_open()) do_accept();
 }
 

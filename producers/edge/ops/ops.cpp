@@ -89,8 +89,8 @@ ApiError failed(const std::shared_ptr<Exchange>& ex, std::string_view what, cons
     return ApiError{ErrorKind::internal, "The support database could not be read; please retry"};
 }
 
-bool have_store(const std::shared_ptr<Exchange>& ex, const HandlerDone& done) {
-    if (ex->svc->ops) return true;
+bool have_store(const ops::Deps& deps, const std::shared_ptr<Exchange>& ex, const HandlerDone& done) {
+    if (deps.store) return true;
     done(std::unexpected(failed(ex, "setup", store_error("no support store (OCMS_SUPPORT_PG_URL unset)"))));
     return false;
 }
@@ -102,10 +102,10 @@ std::string operator_of(const Exchange& ex) {
 
 HandlerOk json_ok(std::string body) { return HandlerOk{200, std::move(body), "application/json", {}}; }
 
-void serve_file(const std::shared_ptr<Exchange>& ex, const std::string& name, HandlerDone done) {
+void serve_file(const ops::Deps& deps, const std::string& name, HandlerDone done) {
     auto type = ops::asset_type(name);
     if (!type) return done(std::unexpected(ApiError{ErrorKind::not_found, "No such file: /ops/" + name}));
-    std::ifstream in(ex->svc->config->console_dir + "/" + name, std::ios::binary);
+    std::ifstream in(deps.console_dir + "/" + name, std::ios::binary);
     if (!in) return done(std::unexpected(ApiError{ErrorKind::not_found, "No such file: /ops/" + name}));
     std::ostringstream bytes;
     bytes << in.rdbuf();
@@ -121,50 +121,58 @@ void serve_file(const std::shared_ptr<Exchange>& ex, const std::string& name, Ha
 
 }  // namespace
 
-void ops_console(std::shared_ptr<Exchange> ex, const json::Value*, HandlerDone done) { serve_file(ex, "index.html", std::move(done)); }
-
-void ops_asset(std::shared_ptr<Exchange> ex, const json::Value*, HandlerDone done) {
-    serve_file(ex, ex->path_param, std::move(done));
+void ops_console(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange>, const json::Value*,
+                 HandlerDone done) {
+    serve_file(*deps, "index.html", std::move(done));
 }
 
-void ops_history(std::shared_ptr<Exchange> ex, const json::Value*, HandlerDone done) {
-    if (!have_store(ex, done)) return;
+void ops_asset(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+               const json::Value*, HandlerDone done) {
+    serve_file(*deps, ex->path_param, std::move(done));
+}
+
+void ops_history(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                 const json::Value*, HandlerDone done) {
+    if (!have_store(*deps, ex, done)) return;
     const std::string notice = ex->path_param;
     if (notice.empty() || notice.size() > 10 ||
         notice.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos)
         return done(std::unexpected(ApiError{ErrorKind::bad_request, "A notice number is 1 to 10 letters and digits"}));
-    ex->svc->ops->history(notice, ex->executor, [ex, done = std::move(done)](ReadResult<std::string> r) {
+    deps->store->history(notice, ex->executor, [ex, done = std::move(done)](ReadResult<std::string> r) {
         if (!r) return done(std::unexpected(failed(ex, "history", r.error())));
         done(json_ok(std::move(*r)));
     });
 }
 
-void ops_dead_letters(std::shared_ptr<Exchange> ex, const json::Value*, HandlerDone done) {
-    if (!have_store(ex, done)) return;
+void ops_dead_letters(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                      const json::Value*, HandlerDone done) {
+    if (!have_store(*deps, ex, done)) return;
     std::string status = query_param(ex->query, "status").value_or("");
     if (status.empty()) status = "OPEN";
     if (status != "OPEN" && status != "REDRIVEN" && status != "DISCARDED" && status != "ALL")
         return done(std::unexpected(ApiError{ErrorKind::bad_request, "status is OPEN, REDRIVEN, DISCARDED or ALL"}));
-    ex->svc->ops->dead_letters(status == "ALL" ? "" : status, ex->executor,
+    deps->store->dead_letters(status == "ALL" ? "" : status, ex->executor,
                                [ex, done = std::move(done)](ReadResult<std::string> r) {
                                    if (!r) return done(std::unexpected(failed(ex, "dead letters", r.error())));
                                    done(json_ok(std::move(*r)));
                                });
 }
 
-void ops_parked(std::shared_ptr<Exchange> ex, const json::Value*, HandlerDone done) {
-    if (!have_store(ex, done)) return;
-    ex->svc->ops->parked(ex->executor, [ex, done = std::move(done)](ReadResult<std::string> r) {
+void ops_parked(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                const json::Value*, HandlerDone done) {
+    if (!have_store(*deps, ex, done)) return;
+    deps->store->parked(ex->executor, [ex, done = std::move(done)](ReadResult<std::string> r) {
         if (!r) return done(std::unexpected(failed(ex, "parked", r.error())));
         done(json_ok(std::move(*r)));
     });
 }
 
-void ops_parked_retry(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    if (!have_store(ex, done)) return;
+void ops_parked_retry(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                      const json::Value* body, HandlerDone done) {
+    if (!have_store(*deps, ex, done)) return;
     std::string notice(json::get_string(*body, "noticeNo").value_or(""));
     std::string reason(json::get_string(*body, "reason").value_or(""));
-    ex->svc->ops->retry(notice, operator_of(*ex), reason, ex->executor,
+    deps->store->retry(notice, operator_of(*ex), reason, ex->executor,
                         [ex, notice, done = std::move(done)](ReadResult<bool> r) {
                             if (!r) return done(std::unexpected(failed(ex, "retry", r.error())));
                             if (!*r) return done(std::unexpected(ApiError{ErrorKind::not_found, "Notice " + notice + " is not parked"}));
@@ -174,11 +182,12 @@ void ops_parked_retry(std::shared_ptr<Exchange> ex, const json::Value* body, Han
                         });
 }
 
-void ops_parked_discard(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    if (!have_store(ex, done)) return;
+void ops_parked_discard(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                        const json::Value* body, HandlerDone done) {
+    if (!have_store(*deps, ex, done)) return;
     std::string command(json::get_string(*body, "commandId").value_or(""));
     std::string reason(json::get_string(*body, "reason").value_or(""));
-    ex->svc->ops->discard(command, operator_of(*ex), reason, ex->executor,
+    deps->store->discard(command, operator_of(*ex), reason, ex->executor,
                           [ex, command, done = std::move(done)](ReadResult<bool> r) {
                               if (!r) return done(std::unexpected(failed(ex, "discard", r.error())));
                               if (!*r) return done(std::unexpected(ApiError{ErrorKind::not_found, "No parked command " + command}));
@@ -196,13 +205,14 @@ void ops_parked_discard(std::shared_ptr<Exchange> ex, const json::Value* body, H
 
 namespace {
 
-void run(std::string_view kind, std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    if (!have_store(ex, done)) return;
+void run(std::string_view kind, const ops::Deps& deps, std::shared_ptr<Exchange> ex, const json::Value* body,
+         HandlerDone done) {
+    if (!have_store(deps, ex, done)) return;
     auto req = ops::run_request(kind, *body, operator_of(*ex));
     if (!req) return done(std::unexpected(req.error()));
     log::info("ops run", {{"requestId", ex->request_id.value()}, {"kind", req->kind}, {"operator", req->operator_name},
                           {"dryRun", req->dry_run ? "true" : "false"}, {"reason", req->reason}});
-    ex->svc->ops->run(std::move(*req), ex->executor, [ex, done = std::move(done)](ReadResult<std::string> r) {
+    deps.store->run(std::move(*req), ex->executor, [ex, done = std::move(done)](ReadResult<std::string> r) {
         if (!r && r.error().kind == FaultKind::client)  // the run's options refused (replay::validate)
             return done(std::unexpected(ApiError{ErrorKind::bad_request, r.error().message}));
         if (!r) return done(std::unexpected(failed(ex, "run", r.error())));
@@ -212,12 +222,14 @@ void run(std::string_view kind, std::shared_ptr<Exchange> ex, const json::Value*
 
 }  // namespace
 
-void ops_redrive(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    run("redrive", std::move(ex), body, std::move(done));
+void ops_redrive(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                 const json::Value* body, HandlerDone done) {
+    run("redrive", *deps, std::move(ex), body, std::move(done));
 }
 
-void ops_replay(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    run("replay", std::move(ex), body, std::move(done));
+void ops_replay(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                const json::Value* body, HandlerDone done) {
+    run("replay", *deps, std::move(ex), body, std::move(done));
 }
 
 }  // namespace handlers

@@ -3,6 +3,7 @@
 // producers/edge/console (OCMS_CONSOLE_DIR; no data in it, so no token: the page asks for one),
 // and the /ops/api routes (role OPS) answer it: a notice's history, dead letters, parked notices
 // with retry and discard, recorded redrives and replays. The operator is the token's subject.
+#include "deps.hpp"
 #include "http/api.hpp"
 #include "ops_store.hpp"
 
@@ -25,15 +26,24 @@ std::expected<OpsRunRequest, ApiError> run_request(std::string_view kind, const 
 }  // namespace ops
 
 namespace handlers {
-void ops_console(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void ops_asset(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void ops_history(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void ops_dead_letters(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void ops_parked(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void ops_parked_retry(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void ops_parked_discard(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void ops_redrive(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void ops_replay(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
+void ops_console(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                 const json::Value* body, HandlerDone done);
+void ops_asset(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+               const json::Value* body, HandlerDone done);
+void ops_history(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                 const json::Value* body, HandlerDone done);
+void ops_dead_letters(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                      const json::Value* body, HandlerDone done);
+void ops_parked(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                const json::Value* body, HandlerDone done);
+void ops_parked_retry(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                      const json::Value* body, HandlerDone done);
+void ops_parked_discard(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                        const json::Value* body, HandlerDone done);
+void ops_redrive(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                 const json::Value* body, HandlerDone done);
+void ops_replay(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
+                const json::Value* body, HandlerDone done);
 }  // namespace handlers
 
 }  // namespace ocms::edge

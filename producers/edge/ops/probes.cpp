@@ -9,14 +9,15 @@ void healthz(std::shared_ptr<Exchange>, const json::Value*, HandlerDone done) {
     done(HandlerOk{200, R"({"status":"UP"})"});
 }
 
-void readyz(std::shared_ptr<Exchange> ex, const json::Value*, HandlerDone done) {
-    if (ex->svc->gateway && ex->svc->gateway->ready()) return done(HandlerOk{200, R"({"status":"READY"})"});
+void readyz(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange>,
+            const json::Value*, HandlerDone done) {
+    if (deps->gateway->ready()) return done(HandlerOk{200, R"({"status":"READY"})"});
     done(HandlerOk{503, R"({"status":"NOT_READY"})"});
 }
 
-void metrics(std::shared_ptr<Exchange> ex, const json::Value*, HandlerDone done) {
-    std::string text = ex->svc->metrics ? ex->svc->metrics->render() : std::string{};
-    done(HandlerOk{200, std::move(text), "text/plain; version=0.0.4"});
+void metrics(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange>,
+             const json::Value*, HandlerDone done) {
+    done(HandlerOk{200, deps->metrics->render(), "text/plain; version=0.0.4"});
 }
 
 }  // namespace ocms::edge::handlers

@@ -47,11 +47,10 @@ std::string assemble(const RequestId& request_id, const std::vector<InboxRow>& r
 
 namespace handlers {
 
-void request_outcome(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
+void request_outcome(std::shared_ptr<const request_outcome::Deps> deps, std::shared_ptr<Exchange> ex,
+                     const json::Value* body, HandlerDone done) {
     RequestId asked(std::string(json::get_string(*body, "requestId").value_or("")));
-    if (!ex->svc->outcomes)
-        return done(std::unexpected(ApiError{ErrorKind::internal, "The outcome store is not available; please retry"}));
-    ex->svc->outcomes->fetch(asked, ex->executor, [ex, asked, done = std::move(done)](InboxRows rows) {
+    deps->store->fetch(asked, ex->executor, [ex, asked, done = std::move(done)](InboxRows rows) {
         if (!rows) {
             log::error("outcome read failed", {{"requestId", ex->request_id.value()}, {"error", rows.error().message}});
             return done(std::unexpected(

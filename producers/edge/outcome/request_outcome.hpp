@@ -2,6 +2,7 @@
 // POST /v1/request-outcome: the outcome of an earlier request, read from the command inbox the
 // workers write (DESIGN.md invariant 7). Answers the batch shape with "status":
 // COMPLETE (every notice answered), PENDING (some not yet), UNKNOWN (no row for the id).
+#include "deps.hpp"
 #include "http/api.hpp"
 #include "store/outcome_store.hpp"
 
@@ -16,7 +17,8 @@ std::string assemble(const RequestId& request_id, const std::vector<InboxRow>& r
 }
 
 namespace handlers {
-void request_outcome(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
+void request_outcome(std::shared_ptr<const request_outcome::Deps> deps, std::shared_ptr<Exchange> ex,
+                     const json::Value* body, HandlerDone done);
 }
 
 }  // namespace ocms::edge

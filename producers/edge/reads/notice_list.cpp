@@ -188,24 +188,25 @@ std::string render(const Request& req, const NoticePage& page) {
 
 namespace handlers {
 
-void valid_offence_notice_list(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
+void valid_offence_notice_list(std::shared_ptr<const reads::Deps> deps, std::shared_ptr<Exchange> ex,
+                               const json::Value* body, HandlerDone done) {
     auto req = notice_list::parse(*body);
     if (!req)
         return done(std::unexpected(
             ApiError{ErrorKind::bad_request, std::string(notice_list::kInvalid) + ": " + req.error().message}));
-    if (!ex->svc->reads)
+    if (!deps->store)
         return done(std::unexpected(ApiError{ErrorKind::internal, std::string(notice_list::kUnavailable)}));
     auto query = req->query;
-    ex->svc->reads->notices(std::move(query), ex->executor,
-                            [ex, req = std::move(*req), done = std::move(done)](ReadResult<NoticePage> page) {
-                                if (!page) {
-                                    log::error("notice list read failed",
-                                               {{"requestId", ex->request_id.value()}, {"error", page.error().message}});
-                                    return done(std::unexpected(
-                                        ApiError{ErrorKind::internal, std::string(notice_list::kUnavailable)}));
-                                }
-                                done(HandlerOk{200, notice_list::render(req, *page)});
-                            });
+    deps->store->notices(std::move(query), ex->executor,
+                         [ex, req = std::move(*req), done = std::move(done)](ReadResult<NoticePage> page) {
+                             if (!page) {
+                                 log::error("notice list read failed",
+                                            {{"requestId", ex->request_id.value()}, {"error", page.error().message}});
+                                 return done(std::unexpected(
+                                     ApiError{ErrorKind::internal, std::string(notice_list::kUnavailable)}));
+                             }
+                             done(HandlerOk{200, notice_list::render(req, *page)});
+                         });
 }
 
 }  // namespace handlers

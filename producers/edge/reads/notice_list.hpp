@@ -2,6 +2,7 @@
 // POST /v1/validoffencenoticelist (spec 002 API 1): search notices for the Staff Portal's TS
 // screen, paged and ordered by notice number, with a projection ($field). Read straight from
 // PostgreSQL through ReadStore. Parsing the body and rendering the answer are pure functions.
+#include "deps.hpp"
 #include "http/api.hpp"
 #include "read_store.hpp"
 #include "core/error.hpp"
@@ -63,7 +64,8 @@ std::string render(const Request& req, const NoticePage& page);
 }  // namespace notice_list
 
 namespace handlers {
-void valid_offence_notice_list(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
+void valid_offence_notice_list(std::shared_ptr<const reads::Deps> deps, std::shared_ptr<Exchange> ex,
+                               const json::Value* body, HandlerDone done);
 }
 
 }  // namespace ocms::edge

@@ -64,21 +64,22 @@ std::string render(const std::vector<ReasonRow>& rows) {
 
 namespace handlers {
 
-void suspension_reason_list(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
+void suspension_reason_list(std::shared_ptr<const reads::Deps> deps, std::shared_ptr<Exchange> ex,
+                            const json::Value* body, HandlerDone done) {
     auto q = reason_list::parse(*body, ex->claims);
     if (!q) return done(std::unexpected(ApiError{ErrorKind::bad_request, "Invalid request: " + q.error().message}));
-    if (!ex->svc->reads)
+    if (!deps->store)
         return done(std::unexpected(ApiError{ErrorKind::internal, std::string(reason_list::kUnavailable)}));
-    ex->svc->reads->reasons(std::move(*q), ex->executor,
-                            [ex, done = std::move(done)](ReadResult<std::vector<ReasonRow>> rows) {
-                                if (!rows) {
-                                    log::error("suspension reason list read failed",
-                                               {{"requestId", ex->request_id.value()}, {"error", rows.error().message}});
-                                    return done(std::unexpected(
-                                        ApiError{ErrorKind::internal, std::string(reason_list::kUnavailable)}));
-                                }
-                                done(HandlerOk{200, reason_list::render(*rows)});
-                            });
+    deps->store->reasons(std::move(*q), ex->executor,
+                         [ex, done = std::move(done)](ReadResult<std::vector<ReasonRow>> rows) {
+                             if (!rows) {
+                                 log::error("suspension reason list read failed",
+                                            {{"requestId", ex->request_id.value()}, {"error", rows.error().message}});
+                                 return done(std::unexpected(
+                                     ApiError{ErrorKind::internal, std::string(reason_list::kUnavailable)}));
+                             }
+                             done(HandlerOk{200, reason_list::render(*rows)});
+                         });
 }
 
 }  // namespace handlers

@@ -4,6 +4,7 @@
 // (suspension_source OCMS_FE), a caller with only PLUS sees the PLUS codes. Looping and the
 // allowed stages come from ocms_suspension_reason_rule (docs/decisions.md "Reference data in
 // tables"). Parsing and rendering are pure functions.
+#include "deps.hpp"
 #include "http/api.hpp"
 #include "read_store.hpp"
 #include "core/error.hpp"
@@ -31,7 +32,8 @@ std::string render(const std::vector<ReasonRow>& rows);
 }  // namespace reason_list
 
 namespace handlers {
-void suspension_reason_list(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
+void suspension_reason_list(std::shared_ptr<const reads::Deps> deps, std::shared_ptr<Exchange> ex,
+                            const json::Value* body, HandlerDone done);
 }
 
 }  // namespace ocms::edge

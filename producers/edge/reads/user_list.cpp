@@ -41,12 +41,13 @@ std::string render(const std::vector<UserRow>& rows) {
 
 namespace handlers {
 
-void user_list(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
+void user_list(std::shared_ptr<const reads::Deps> deps, std::shared_ptr<Exchange> ex,
+               const json::Value* body, HandlerDone done) {
     auto q = user_list::parse(*body);
     if (!q) return done(std::unexpected(ApiError{ErrorKind::bad_request, "Invalid request: " + q.error().message}));
-    if (!ex->svc->reads)
+    if (!deps->store)
         return done(std::unexpected(ApiError{ErrorKind::internal, std::string(user_list::kUnavailable)}));
-    ex->svc->reads->users(std::move(*q), ex->executor, [ex, done = std::move(done)](ReadResult<std::vector<UserRow>> rows) {
+    deps->store->users(std::move(*q), ex->executor, [ex, done = std::move(done)](ReadResult<std::vector<UserRow>> rows) {
         if (!rows) {
             log::error("user list read failed", {{"requestId", ex->request_id.value()}, {"error", rows.error().message}});
             return done(std::unexpected(ApiError{ErrorKind::internal, std::string(user_list::kUnavailable)}));

@@ -1,6 +1,7 @@
 #pragma once
 // POST /v1/userlist (spec 002 API 4): the officers for the Staff Portal's drop-downs, ordered by
 // first name, last name (then user id, so equal names keep one order). Pure parse and render.
+#include "deps.hpp"
 #include "http/api.hpp"
 #include "read_store.hpp"
 #include "core/error.hpp"
@@ -24,7 +25,8 @@ std::string render(const std::vector<UserRow>& rows);
 }  // namespace user_list
 
 namespace handlers {
-void user_list(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
+void user_list(std::shared_ptr<const reads::Deps> deps, std::shared_ptr<Exchange> ex,
+               const json::Value* body, HandlerDone done);
 }
 
 }  // namespace ocms::edge

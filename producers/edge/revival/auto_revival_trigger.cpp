@@ -31,11 +31,12 @@ HandlerOk render(const AutoRevivalResult& r) {
 
 namespace handlers {
 
-void auto_revival_trigger(std::shared_ptr<Exchange> ex, const json::Value*, HandlerDone done) {
-    if (!ex->svc->jobs)
+void auto_revival_trigger(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex, const json::Value*,
+                          HandlerDone done) {
+    if (!deps->jobs)
         return done(auto_revival_trigger::render(std::unexpected(Error{codes::kInternal, "no job runner configured"})));
     log::info("auto-revival triggered", {{"requestId", ex->request_id.value()}, {"by", ex->claims.subject}});
-    ex->svc->jobs->auto_revival(ex->executor, ex->request_id.value(), [ex, done = std::move(done)](AutoRevivalResult r) {
+    deps->jobs->auto_revival(ex->executor, ex->request_id.value(), [ex, done = std::move(done)](AutoRevivalResult r) {
         if (!r) log::error("auto-revival failed", {{"requestId", ex->request_id.value()}, {"error", r.error().message}});
         done(auto_revival_trigger::render(r));
     });

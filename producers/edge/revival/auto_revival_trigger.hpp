@@ -1,8 +1,9 @@
 #pragma once
 // POST /api/cron/auto-revival/trigger (spec 004 1.5): runs the auto-revival job now through
-// Services::jobs and answers {"success": true, "message": "Auto-revival: N due, N published,
+// revival::Deps::jobs and answers {"success": true, "message": "Auto-revival: N due, N published,
 // 0 failed"}; success false and HTTP 500 with the same kind of message when the database or the
 // broker failed (a failed delivery counts as a broker failure). Body: none or {}.
+#include "deps.hpp"
 #include "http/api.hpp"
 #include "ops/job_runner.hpp"
 
@@ -16,7 +17,8 @@ HandlerOk render(const AutoRevivalResult& r);
 }  // namespace auto_revival_trigger
 
 namespace handlers {
-void auto_revival_trigger(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
+void auto_revival_trigger(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex,
+                          const json::Value* body, HandlerDone done);
 }
 
 }  // namespace ocms::edge

@@ -174,13 +174,13 @@ namespace handlers {
 
 namespace {
 
-void dispatch_batch(const std::shared_ptr<Exchange>& ex, Result<revive::Request> req, HandlerDone done) {
+void dispatch_batch(const revival::Deps& deps, const std::shared_ptr<Exchange>& ex, Result<revive::Request> req,
+                    HandlerDone done) {
     if (!req) return done(std::unexpected(ApiError{ErrorKind::bad_request, "Invalid request: " + req.error().message}));
-    auto commands = revive::build_commands(*req, ex->request_id, ex->svc->clock(), ex->svc->schemas.get());
+    auto commands = revive::build_commands(*req, ex->request_id, deps.clock(), deps.schemas.get());
     if (!commands) return done(std::unexpected(ApiError{ErrorKind::bad_request, commands.error().message}));
-    if (!ex->svc->gateway) return done(std::unexpected(ApiError{ErrorKind::internal, std::string(kNotQueuedMessage)}));
     auto request_id = ex->request_id;
-    dispatch_for(*ex, std::move(*commands),
+    dispatch_for(*deps.gateway, *ex, std::move(*commands),
                                [request_id, done = std::move(done)](std::vector<DispatchItem> items) {
                                    auto a = answer_batch(request_id, items);
                                    done(HandlerOk{a.status, std::move(a.body)});
@@ -189,25 +189,29 @@ void dispatch_batch(const std::shared_ptr<Exchange>& ex, Result<revive::Request>
 
 }  // namespace
 
-void staff_revive_suspension(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    dispatch_batch(ex, revive::from_staff(*body), std::move(done));
+void staff_revive_suspension(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex,
+                             const json::Value* body, HandlerDone done) {
+    dispatch_batch(*deps, ex, revive::from_staff(*body), std::move(done));
 }
 
-void plus_revive_suspension(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    dispatch_batch(ex, revive::from_plus(*body), std::move(done));
+void plus_revive_suspension(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex,
+                            const json::Value* body, HandlerDone done) {
+    dispatch_batch(*deps, ex, revive::from_plus(*body), std::move(done));
 }
 
-void internal_apply_revival(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    dispatch_batch(ex, revive::from_internal(*body), std::move(done));
+void internal_apply_revival(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex,
+                            const json::Value* body, HandlerDone done) {
+    dispatch_batch(*deps, ex, revive::from_internal(*body), std::move(done));
 }
 
-void revive_hst(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    if (!ex->svc->reads) return done(std::unexpected(ApiError{ErrorKind::internal, "Backend error during revival"}));
+void revive_hst(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex,
+                const json::Value* body, HandlerDone done) {
+    if (!deps->reads) return done(std::unexpected(ApiError{ErrorKind::internal, "Backend error during revival"}));
     // The body is read again after the lookup: keep a copy (the pointer is valid during the call only).
     auto copy = std::make_shared<json::Document>();
     copy->CopyFrom(*body, copy->GetAllocator());
     const std::string id(json::get_string(*body, "idNo").value_or(""));
-    ex->svc->reads->hst(id, ex->executor, [ex, copy, done = std::move(done)](ReadResult<std::optional<HstRow>> row) {
+    deps->reads->hst(id, ex->executor, [deps, ex, copy, done = std::move(done)](ReadResult<std::optional<HstRow>> row) {
         if (!row) {
             log::error("hst read failed", {{"requestId", ex->request_id.value()}, {"error", row.error().message}});
             return done(std::unexpected(ApiError{ErrorKind::internal, "Backend error during revival"}));
@@ -221,11 +225,9 @@ void revive_hst(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDo
         }
         if ((*row)->notices.empty()) return done(HandlerOk{200, "[]"});
         auto req = revive::from_hst(*copy, (*row)->notices, ex->claims.subject);
-        auto commands = revive::build_commands(req, ex->request_id, ex->svc->clock(), ex->svc->schemas.get());
+        auto commands = revive::build_commands(req, ex->request_id, deps->clock(), deps->schemas.get());
         if (!commands) return done(std::unexpected(ApiError{ErrorKind::bad_request, commands.error().message}));
-        if (!ex->svc->gateway)
-            return done(std::unexpected(ApiError{ErrorKind::internal, std::string(kNotQueuedMessage)}));
-        dispatch_for(*ex, std::move(*commands),
+        dispatch_for(*deps->gateway, *ex, std::move(*commands),
                                    [done = std::move(done)](std::vector<DispatchItem> items) {
                                        auto a = revive::answer_hst(items);
                                        done(HandlerOk{a.status, std::move(a.body)});

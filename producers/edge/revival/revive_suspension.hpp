@@ -10,6 +10,7 @@
 // answers the JSON array of spec 004 1.1. The mappings are pure functions so unit tests need no
 // sockets, Kafka or database (docs/decisions.md "The revival routes at the edge").
 #include "contract/catalogue.hpp"
+#include "deps.hpp"
 #include "http/api.hpp"
 #include "dispatch/gateway.hpp"
 #include "reads/read_store.hpp"
@@ -79,10 +80,14 @@ std::string flat_error(const AppCode& code, std::string_view message);
 }  // namespace revive
 
 namespace handlers {
-void staff_revive_suspension(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void plus_revive_suspension(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void internal_apply_revival(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void revive_hst(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
+void staff_revive_suspension(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex,
+                             const json::Value* body, HandlerDone done);
+void plus_revive_suspension(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex,
+                            const json::Value* body, HandlerDone done);
+void internal_apply_revival(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex,
+                            const json::Value* body, HandlerDone done);
+void revive_hst(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex,
+                const json::Value* body, HandlerDone done);
 }  // namespace handlers
 
 }  // namespace ocms::edge

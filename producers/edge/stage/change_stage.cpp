@@ -635,16 +635,11 @@ std::string officer_of(const Exchange& ex, std::string_view fallback) {
     return s.empty() ? std::string(fallback) : s;
 }
 
-bool ready(const std::shared_ptr<Exchange>& ex, const HandlerDone& done, bool needs_gateway) {
-    if (!ex->svc->stage) {
-        done(std::unexpected(store_failed(ex, "setup", store_error("no change-stage store"))));
-        return false;
-    }
-    if (needs_gateway && !ex->svc->gateway) {
-        done(std::unexpected(ApiError{ErrorKind::internal, std::string(kNotQueuedMessage), std::string(kUnexpected)}));
-        return false;
-    }
-    return true;
+// The routes that read answer 500 without the store (a test's setup); Toppan reads nothing.
+bool have_store(const stage::Deps& deps, const std::shared_ptr<Exchange>& ex, const HandlerDone& done) {
+    if (deps.store) return true;
+    done(std::unexpected(store_failed(ex, "setup", store_error("no change-stage store"))));
+    return false;
 }
 
 HandlerOk json_ok(unsigned status, std::string body) { return HandlerOk{status, std::move(body), "application/json", {}}; }
@@ -656,43 +651,47 @@ std::vector<cps::NoticeOutcome> outcomes_of(const std::vector<DispatchItem>& ite
     return out;
 }
 
-void dispatch_specs(const std::shared_ptr<Exchange>& ex, const std::vector<cps::StageCommandSpec>& specs,
+void dispatch_specs(const stage::Deps& deps, const std::shared_ptr<Exchange>& ex,
+                    const std::vector<cps::StageCommandSpec>& specs,
                     std::function<void(std::vector<cps::NoticeOutcome>)> then, HandlerDone done) {
-    auto commands = cps::build_commands(specs, ex->request_id, ex->svc->clock(), ex->svc->schemas.get());
+    auto commands = cps::build_commands(specs, ex->request_id, deps.clock(), deps.schemas.get());
     if (!commands) return done(std::unexpected(commands.error()));
-    dispatch_for(*ex, std::move(*commands),
+    dispatch_for(*deps.gateway, *ex, std::move(*commands),
                                [then = std::move(then)](std::vector<DispatchItem> items) { then(outcomes_of(items)); });
 }
 
 }  // namespace
 
-void change_stage_search(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    if (!ready(ex, done, false)) return;
+void change_stage_search(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
+                         const json::Value* body, HandlerDone done) {
+    if (!have_store(*deps, ex, done)) return;
     auto criteria = cps::search_criteria(*body);
     if (!criteria) return done(std::unexpected(criteria.error()));
-    ex->svc->stage->search(std::move(*criteria), cps::kSearchLimit, ex->executor,
-                           [ex, done = std::move(done)](ReadResult<StageSearchResult> r) {
-                               if (!r) return done(std::unexpected(store_failed(ex, "search", r.error())));
-                               done(json_ok(200, cps::search_answer(*r)));
-                           });
+    deps->store->search(std::move(*criteria), cps::kSearchLimit, ex->executor,
+                        [ex, done = std::move(done)](ReadResult<StageSearchResult> r) {
+                            if (!r) return done(std::unexpected(store_failed(ex, "search", r.error())));
+                            done(json_ok(200, cps::search_answer(*r)));
+                        });
 }
 
-void change_stage_validate(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    if (!ready(ex, done, false)) return;
+void change_stage_validate(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
+                           const json::Value* body, HandlerDone done) {
+    if (!have_store(*deps, ex, done)) return;
     auto req = cps::validate_request(*body);
     if (!req) return done(std::unexpected(req.error()));
     std::vector<std::string> notices;
     for (const auto& n : req->notices) notices.push_back(n.notice_no);
-    ex->svc->stage->check(std::move(notices), ex->executor,
-                          [ex, req = std::move(*req), done = std::move(done)](ReadResult<StageCheckResult> r) {
-                              if (!r) return done(std::unexpected(store_failed(ex, "validate", r.error())));
-                              done(json_ok(200, cps::validate_answer(req, *r, officer_of(*ex, "OCMS_STAFF"),
-                                                                     ex->svc->clock())));
-                          });
+    deps->store->check(std::move(notices), ex->executor,
+                       [deps, ex, req = std::move(*req), done = std::move(done)](ReadResult<StageCheckResult> r) {
+                           if (!r) return done(std::unexpected(store_failed(ex, "validate", r.error())));
+                           done(json_ok(200, cps::validate_answer(req, *r, officer_of(*ex, "OCMS_STAFF"),
+                                                                  deps->clock())));
+                       });
 }
 
-void change_stage_submit(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    if (!ready(ex, done, true)) return;
+void change_stage_submit(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
+                         const json::Value* body, HandlerDone done) {
+    if (!have_store(*deps, ex, done)) return;
     auto items = cps::submit_items(*body);
     if (!items) return done(std::unexpected(items.error()));
     const std::string officer = officer_of(*ex, "OCMS_STAFF");
@@ -710,11 +709,11 @@ void change_stage_submit(std::shared_ptr<Exchange> ex, const json::Value* body, 
         s.is_confirmation = it.is_confirmation;
         specs.push_back(std::move(s));
     }
-    auto then = [ex, officer, items = std::move(*items), done](std::vector<cps::NoticeOutcome> outcomes) {
-        const TimePoint now = ex->svc->clock();
+    auto then = [deps, ex, officer, items = std::move(*items), done](std::vector<cps::NoticeOutcome> outcomes) {
+        const TimePoint now = deps->clock();
         reports::ChangeStageReportMeta meta{reports::new_report_id(now, officer), officer, now, ex->request_id.value()};
         auto rows = cps::report_rows(outcomes, items);
-        ex->svc->stage->save_report(
+        deps->store->save_report(
             std::move(meta), std::move(rows), ex->executor,
             [ex, outcomes = std::move(outcomes), done](ReadResult<std::string> saved) {
                 std::optional<std::string> url;
@@ -726,43 +725,46 @@ void change_stage_submit(std::shared_ptr<Exchange> ex, const json::Value* body, 
                 done(json_ok(a.status, std::move(a.body)));
             });
     };
-    dispatch_specs(ex, specs, std::move(then), done);
+    dispatch_specs(*deps, ex, specs, std::move(then), done);
 }
 
-void change_stage_reports(std::shared_ptr<Exchange> ex, const json::Value*, HandlerDone done) {
-    if (!ready(ex, done, false)) return;
+void change_stage_reports(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
+                          const json::Value*, HandlerDone done) {
+    if (!have_store(*deps, ex, done)) return;
     auto range = cps::report_range(ex->query);
     if (!range) return done(std::unexpected(range.error()));
-    ex->svc->stage->list_reports(range->start, range->end, ex->executor,
-                                 [ex, done = std::move(done)](ReadResult<std::vector<ReportListing>> r) {
-                                     if (!r) return done(std::unexpected(store_failed(ex, "reports", r.error())));
-                                     done(json_ok(200, cps::reports_answer(*r)));
-                                 });
+    deps->store->list_reports(range->start, range->end, ex->executor,
+                              [ex, done = std::move(done)](ReadResult<std::vector<ReportListing>> r) {
+                                  if (!r) return done(std::unexpected(store_failed(ex, "reports", r.error())));
+                                  done(json_ok(200, cps::reports_answer(*r)));
+                              });
 }
 
-void change_stage_report(std::shared_ptr<Exchange> ex, const json::Value*, HandlerDone done) {
-    if (!ready(ex, done, false)) return;
+void change_stage_report(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
+                         const json::Value*, HandlerDone done) {
+    if (!have_store(*deps, ex, done)) return;
     std::string id = ex->path_param;
-    ex->svc->stage->report_bytes(id, ex->executor,
-                                 [ex, id, done = std::move(done)](ReadResult<std::optional<std::string>> r) {
-                                     if (!r) return done(std::unexpected(store_failed(ex, "report", r.error())));
-                                     if (!*r)
-                                         return done(std::unexpected(ApiError{ErrorKind::not_found,
-                                                                              "Report file not found",
-                                                                              std::string(cps::code::kReportNotFound)}));
-                                     HandlerOk ok{200, std::move(**r), std::string(cps::kXlsxType), {}};
-                                     // valid_report_id allows [A-Za-z0-9_.] only: safe inside the quotes.
-                                     ok.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + id + "\"");
-                                     done(std::move(ok));
-                                 });
+    deps->store->report_bytes(id, ex->executor,
+                              [ex, id, done = std::move(done)](ReadResult<std::optional<std::string>> r) {
+                                  if (!r) return done(std::unexpected(store_failed(ex, "report", r.error())));
+                                  if (!*r)
+                                      return done(std::unexpected(ApiError{ErrorKind::not_found,
+                                                                           "Report file not found",
+                                                                           std::string(cps::code::kReportNotFound)}));
+                                  HandlerOk ok{200, std::move(**r), std::string(cps::kXlsxType), {}};
+                                  // valid_report_id allows [A-Za-z0-9_.] only: safe inside the quotes.
+                                  ok.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + id + "\"");
+                                  done(std::move(ok));
+                              });
 }
 
-void plus_change_stage(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    if (!ready(ex, done, true)) return;
+void plus_change_stage(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
+                       const json::Value* body, HandlerDone done) {
+    if (!have_store(*deps, ex, done)) return;
     auto req = cps::plus_request(*body);
     if (!req) return done(std::unexpected(req.error()));
     // The stage map first: a transition PLUS may not ask for is refused before anything is published.
-    ex->svc->stage->check({}, ex->executor, [ex, req = std::move(*req), done](ReadResult<StageCheckResult> r) {
+    deps->store->check({}, ex->executor, [deps, ex, req = std::move(*req), done](ReadResult<StageCheckResult> r) {
         if (!r) return done(std::unexpected(store_failed(ex, "plus", r.error())));
         if (auto refused = cps::plus_refusal(req, r->ref)) return done(std::unexpected(*refused));
         std::vector<cps::StageCommandSpec> specs;
@@ -779,7 +781,7 @@ void plus_change_stage(std::shared_ptr<Exchange> ex, const json::Value* body, Ha
             specs.push_back(std::move(s));
         }
         dispatch_specs(
-            ex, specs,
+            *deps, ex, specs,
             [ex, done](std::vector<cps::NoticeOutcome> outcomes) {
                 auto a = cps::plus_answer(ex->request_id, outcomes);
                 done(json_ok(a.status, std::move(a.body)));
@@ -788,8 +790,8 @@ void plus_change_stage(std::shared_ptr<Exchange> ex, const json::Value* body, Ha
     });
 }
 
-void toppan_update_stages(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    if (!ready(ex, done, true)) return;
+void toppan_update_stages(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
+                          const json::Value* body, HandlerDone done) {
     auto req = cps::toppan_request(*body);
     if (!req) return done(std::unexpected(req.error()));
     std::vector<cps::StageCommandSpec> specs;
@@ -804,7 +806,7 @@ void toppan_update_stages(std::shared_ptr<Exchange> ex, const json::Value* body,
         specs.push_back(std::move(s));
     }
     dispatch_specs(
-        ex, specs,
+        *deps, ex, specs,
         [ex, done](std::vector<cps::NoticeOutcome> outcomes) {
             auto a = cps::toppan_answer(ex->request_id, outcomes);
             done(json_ok(a.status, std::move(a.body)));

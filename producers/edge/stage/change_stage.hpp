@@ -12,6 +12,7 @@
 // {"status":"FAILED","code","message"}). The pure parts (requests -> commands, replies ->
 // answers) are in namespace cps so tests call them without sockets, Kafka or a database.
 #include "contract/catalogue.hpp"
+#include "deps.hpp"
 #include "http/api.hpp"
 #include "change_stage_store.hpp"
 #include "dispatch/gateway.hpp"
@@ -141,13 +142,20 @@ SubmitAnswer toppan_answer(const RequestId& request_id, const std::vector<Notice
 }  // namespace cps
 
 namespace handlers {
-void change_stage_search(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void change_stage_validate(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void change_stage_submit(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void change_stage_reports(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void change_stage_report(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void plus_change_stage(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
-void toppan_update_stages(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
+void change_stage_search(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
+                         const json::Value* body, HandlerDone done);
+void change_stage_validate(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
+                           const json::Value* body, HandlerDone done);
+void change_stage_submit(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
+                         const json::Value* body, HandlerDone done);
+void change_stage_reports(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
+                          const json::Value* body, HandlerDone done);
+void change_stage_report(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
+                         const json::Value* body, HandlerDone done);
+void plus_change_stage(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
+                       const json::Value* body, HandlerDone done);
+void toppan_update_stages(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
+                          const json::Value* body, HandlerDone done);
 }  // namespace handlers
 
 }  // namespace ocms::edge

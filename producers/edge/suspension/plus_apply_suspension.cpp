@@ -60,18 +60,18 @@ BatchAnswer refusal_answer(const RequestId& request_id, const ResultItem& refusa
 
 namespace handlers {
 
-void plus_apply_suspension(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    auto planned = plus_apply::plan(*body, ex->request_id, ex->svc->clock(), ex->svc->schemas.get());
+void plus_apply_suspension(std::shared_ptr<const suspension::Deps> deps, std::shared_ptr<Exchange> ex,
+                           const json::Value* body, HandlerDone done) {
+    auto planned = plus_apply::plan(*body, ex->request_id, deps->clock(), deps->schemas.get());
     if (!planned) return done(std::unexpected(ApiError{ErrorKind::bad_request, planned.error().message}));
     if (planned->refusal) {
         auto a = plus_apply::refusal_answer(ex->request_id, *planned->refusal);
         return done(HandlerOk{a.status, std::move(a.body)});
     }
-    if (!ex->svc->gateway) return done(std::unexpected(ApiError{ErrorKind::internal, std::string(kNotQueuedMessage)}));
     std::vector<messages::Command> commands;
     commands.push_back(std::move(*planned->command));
     auto request_id = ex->request_id;
-    dispatch_for(*ex, std::move(commands),
+    dispatch_for(*deps->gateway, *ex, std::move(commands),
                                [request_id, done = std::move(done)](std::vector<DispatchItem> items) {
                                    auto a = answer_batch(request_id, items);
                                    done(HandlerOk{a.status, std::move(a.body)});

@@ -10,6 +10,7 @@
 // the edge answers that notice with OCMS-4000 "Source not authorized to use this Suspension
 // Code" in the batch shape (HTTP 200) and publishes nothing (docs/decisions.md "OCMS-4007 vs OCMS-5000").
 #include "contract/catalogue.hpp"
+#include "deps.hpp"
 #include "http/api.hpp"
 #include "dispatch/gateway.hpp"
 #include "dispatch/batch_response.hpp"
@@ -49,7 +50,8 @@ BatchAnswer refusal_answer(const RequestId& request_id, const ResultItem& refusa
 }  // namespace plus_apply
 
 namespace handlers {
-void plus_apply_suspension(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
+void plus_apply_suspension(std::shared_ptr<const suspension::Deps> deps, std::shared_ptr<Exchange> ex,
+                            const json::Value* body, HandlerDone done);
 }
 
 }  // namespace ocms::edge

@@ -53,12 +53,12 @@ Answer assemble(const RequestId& request_id, const std::vector<DispatchItem>& it
 
 namespace handlers {
 
-void staff_apply_suspension(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done) {
-    auto commands = staff_apply::build_commands(*body, ex->request_id, ex->svc->clock(), ex->svc->schemas.get());
+void staff_apply_suspension(std::shared_ptr<const suspension::Deps> deps, std::shared_ptr<Exchange> ex,
+                            const json::Value* body, HandlerDone done) {
+    auto commands = staff_apply::build_commands(*body, ex->request_id, deps->clock(), deps->schemas.get());
     if (!commands) return done(std::unexpected(ApiError{ErrorKind::bad_request, commands.error().message}));
-    if (!ex->svc->gateway) return done(std::unexpected(ApiError{ErrorKind::internal, std::string(kNotQueuedMessage)}));
     auto request_id = ex->request_id;
-    dispatch_for(*ex, std::move(*commands),
+    dispatch_for(*deps->gateway, *ex, std::move(*commands),
                                [request_id, done = std::move(done)](std::vector<DispatchItem> items) {
                                    auto a = staff_apply::assemble(request_id, items);
                                    done(HandlerOk{a.status, std::move(a.body)});

@@ -4,6 +4,7 @@
 // answer are pure functions so tests need no sockets, Kafka or clock.
 #include "contract/catalogue.hpp"
 #include "domain/suspension.hpp"
+#include "deps.hpp"
 #include "http/api.hpp"
 #include "dispatch/gateway.hpp"
 #include "dispatch/batch_response.hpp"
@@ -35,7 +36,8 @@ Answer assemble(const RequestId& request_id, const std::vector<DispatchItem>& it
 }  // namespace staff_apply
 
 namespace handlers {
-void staff_apply_suspension(std::shared_ptr<Exchange> ex, const json::Value* body, HandlerDone done);
+void staff_apply_suspension(std::shared_ptr<const suspension::Deps> deps, std::shared_ptr<Exchange> ex,
+                            const json::Value* body, HandlerDone done);
 }
 
 }  // namespace ocms::edge

@@ -73,7 +73,7 @@ TEST_F(Trigger, DatabaseFailureAnswers500) {
 }
 
 TEST_F(Trigger, NoRunnerConfiguredAnswers500) {
-    f.svc->jobs.reset();
+    f.jobs.reset();
     auto r = f.post(kPath, "", make_token({"OPS"}));
     EXPECT_EQ(r.result_int(), 500u);
     EXPECT_FALSE(answer(r).first);

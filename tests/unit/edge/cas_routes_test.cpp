@@ -64,7 +64,7 @@ protected:
     std::shared_ptr<FakeCasStore> cas = f.cas;
     std::string cas_token = make_token({"CAS"}, 600, kIssuer, kKey, "", "CASUSER");
 
-    CasRoutes() { f.svc->clock = [] { return kNow; }; }
+    CasRoutes() { f.clock = [] { return kNow; }; }
 
     HttpResponse post_cas(const std::string& path, const std::string& body) {
         return f.post(path, body, cas_token, {{"X-Request-Id", kRequestId}});
@@ -149,7 +149,7 @@ TEST_F(CasRoutes, PaymentStatusBadRequestsReadNothing) {
 }
 
 TEST_F(CasRoutes, NoCasStoreIsTheSpecs5000) {
-    f.svc->cas.reset();
+    f.cas.reset();
     auto a = post_cas("/v1/getPaymentStatus", R"({"notice_nos":["500500312T"]})");
     EXPECT_EQ(a.result_int(), 500u);
     EXPECT_EQ(a.body(), kServerError);

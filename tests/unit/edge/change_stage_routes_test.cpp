@@ -92,7 +92,7 @@ protected:
     std::shared_ptr<FakeChangeStageStore> stage = f.stage;
     std::string staff = make_token({"OCMS_STAFF"}, 600, kIssuer, kKey, "", "JOHNLEE");
 
-    StageRoutes() { f.svc->clock = [] { return kNow; }; }
+    StageRoutes() { f.clock = [] { return kNow; }; }
 
     HttpResponse post(const std::string& path, const std::string& body) {
         return f.post(path, body, staff, {{"X-Request-Id", kRequestId}});
@@ -166,7 +166,7 @@ TEST_F(StageRoutes, SearchStoreDownIsUnexpectedAndHidesTheCause) {
 }
 
 TEST_F(StageRoutes, NoStageStoreIsUnexpectedOnEveryRoute) {
-    f.svc->stage.reset();
+    f.stage.reset();
     expect_cps_error(post(kBase + "/search", R"({"noticeNo":"500500303J"})"), 500, "OCMS.CPS.UNEXPECTED");
     expect_cps_error(post(kBase, R"({"items":[{"noticeNo":"500500303J"}]})"), 500, "OCMS.CPS.UNEXPECTED");
     expect_cps_error(get(kBase + "/reports?startDate=2025-12-01&endDate=2025-12-20"), 500, "OCMS.CPS.UNEXPECTED");
@@ -466,6 +466,22 @@ TEST_F(StageRoutes, ToppanPublishesSystemCommandsAndCountsTheReplies) {
     EXPECT_EQ(json::get_bool(d, "success"), std::optional<bool>(true));
     EXPECT_EQ(s(d, "requestId"), kRequestId);
     EXPECT_TRUE(f.stage->check_call.asked.empty()) << "Toppan reads nothing at the edge";
+}
+
+// Toppan reads nothing at the edge, so it needs no change-stage store: without one it publishes
+// and answers as with one (it answered 500 OCMS.CPS.UNEXPECTED while it required the store).
+TEST_F(StageRoutes, ToppanAnswersWithoutAStageStore) {
+    f.stage.reset();
+    f.gateway->answer = [](const messages::Command& c) {
+        return toppan_reply(c, "automatic", "Stage changed successfully");
+    };
+    auto r = toppan(R"({"noticeNumbers":["500500311S"],"currentStage":"DR3","processingDate":"2025-12-20T00:30:00"})");
+    ASSERT_EQ(r.result_int(), 200u) << r.body();
+    ASSERT_EQ(f.gateway->seen.size(), 1u);
+    EXPECT_EQ(s(payload(0), "mode"), "toppan");
+    auto d = body_of(r.body());
+    EXPECT_EQ(n(d, "automaticUpdates"), 1);
+    EXPECT_EQ(json::get_bool(d, "success"), std::optional<bool>(true));
 }
 
 TEST_F(StageRoutes, ToppanNotQueuedIsNoSuccessAndABadDateIsRefused) {

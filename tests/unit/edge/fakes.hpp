@@ -1,7 +1,8 @@
 #pragma once
 // In-memory fakes of every seam the edge's handlers see (STYLE.md 9, Envoy's test/mocks): the
 // CommandGateway, and the stores behind the features, OutcomeStore, ReadStore, ChangeStageStore,
-// CasStore, OpsStore, JobRunner. No database, broker or socket behind any of them.
+// CasStore, OpsStore, JobRunner. No database, broker or socket behind any of them. FakeEdge, at
+// the end, puts them behind every feature's deps and the pipeline, as main.cpp does the real ones.
 //
 // Each store method is a FakeCall: it records what it was asked (`asked`, in order) and answers
 // `result` (an empty value unless the test set rows), or, when the test set `answer`, what that
@@ -13,12 +14,22 @@
 // tests/fuzz/edge_http.cpp builds them with clang 16 (-std=c++2b), so no aggregate CTAD and no
 // parenthesised aggregate initialisation here.
 #include "cas/cas_store.hpp"
+#include "cas/deps.hpp"
 #include "dispatch/gateway.hpp"
+#include "http/pipeline.hpp"
+#include "http/routes.hpp"
+#include "metrics/metrics.hpp"
+#include "ops/deps.hpp"
 #include "ops/job_runner.hpp"
 #include "ops/ops_store.hpp"
+#include "outcome/deps.hpp"
+#include "reads/deps.hpp"
 #include "reads/read_store.hpp"
+#include "revival/deps.hpp"
 #include "stage/change_stage_store.hpp"
+#include "stage/deps.hpp"
 #include "store/outcome_store.hpp"
+#include "suspension/deps.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/post.hpp>
@@ -327,6 +338,59 @@ public:
         auto_revival_call.reply(NoArgs{}, std::move(ex), std::move(cb));
     }
     void clear_asked() { auto_revival_call.asked.clear(); }
+};
+
+// ---- the edge over the fakes ---------------------------------------------------------------------
+
+// A fake behind every seam, every feature's deps over them as main.cpp builds them over the real
+// ones (one read store for the reads and the revival routes' HST register), and the pipeline. The
+// user sets schemas, jwt and apim (and the explainer, or none) first. pipeline() reads the members
+// as they are when it is called: a test may drop a store first (null in its feature's deps: its
+// routes answer as the edge does without it) or set the clock (the pipeline's and every feature's).
+struct FakeEdge {
+    std::shared_ptr<EdgeConfig> config = std::make_shared<EdgeConfig>();
+    std::shared_ptr<const json::SchemaRegistry> schemas;
+    std::shared_ptr<const SchemaExplainer> explainer;
+    std::shared_ptr<const auth::JwtVerifier> jwt;
+    std::shared_ptr<const auth::ApimKeys> apim;
+    std::shared_ptr<FakeGateway> gateway = std::make_shared<FakeGateway>();
+    std::shared_ptr<FakeOutcomeStore> outcomes = std::make_shared<FakeOutcomeStore>();
+    std::shared_ptr<FakeReadStore> reads = std::make_shared<FakeReadStore>();
+    std::shared_ptr<FakeJobRunner> jobs = std::make_shared<FakeJobRunner>();
+    std::shared_ptr<FakeChangeStageStore> stage = std::make_shared<FakeChangeStageStore>();
+    std::shared_ptr<FakeCasStore> cas = std::make_shared<FakeCasStore>();
+    std::shared_ptr<FakeOpsStore> ops = std::make_shared<FakeOpsStore>();
+    std::shared_ptr<metrics::Registry> metrics = std::make_shared<metrics::Registry>();
+    Clock clock = system_clock();
+
+    FeatureDeps features() const {
+        return FeatureDeps{
+            .suspension = std::make_shared<const suspension::Deps>(
+                suspension::Deps{.gateway = gateway, .schemas = schemas, .clock = clock}),
+            .request_outcome =
+                std::make_shared<const request_outcome::Deps>(request_outcome::Deps{.store = outcomes}),
+            .reads = std::make_shared<const reads::Deps>(reads::Deps{.store = reads}),
+            .revival = std::make_shared<const revival::Deps>(revival::Deps{
+                .gateway = gateway, .schemas = schemas, .reads = reads, .jobs = jobs, .clock = clock}),
+            .stage = std::make_shared<const stage::Deps>(
+                stage::Deps{.gateway = gateway, .schemas = schemas, .store = stage, .clock = clock}),
+            .cas = std::make_shared<const cas::Deps>(
+                cas::Deps{.gateway = gateway, .schemas = schemas, .store = cas, .clock = clock}),
+            .ops = std::make_shared<const ops::Deps>(
+                ops::Deps{.store = ops, .console_dir = config->console_dir, .gateway = gateway, .metrics = metrics}),
+        };
+    }
+
+    std::shared_ptr<const PipelineDeps> pipeline() const {
+        return std::make_shared<const PipelineDeps>(PipelineDeps{.config = config,
+                                                                 .schemas = schemas,
+                                                                 .explainer = explainer,
+                                                                 .jwt = jwt,
+                                                                 .apim = apim,
+                                                                 .metrics = metrics,
+                                                                 .clock = clock,
+                                                                 .routes = routes(features())});
+    }
 };
 
 }  // namespace ocms::edge::fakes

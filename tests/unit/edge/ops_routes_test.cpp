@@ -92,7 +92,7 @@ TEST_F(OpsRoutes, ParkedPassesTheJsonOn) {
 }
 
 TEST_F(OpsRoutes, NoSupportStoreIs500) {
-    f.svc->ops.reset();
+    f.ops.reset();
     EXPECT_EQ(get("/ops/api/parked").body(), kDbError);
     EXPECT_EQ(post("/ops/api/redrive", R"({"deadLetterIds":[1],"reason":"schema fixed"})").result_int(), 500u);
 }

@@ -25,7 +25,7 @@ protected:
     std::thread runner;
 
     void SetUp() override {
-        listener = std::make_shared<Listener>(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0), f.svc);
+        listener = std::make_shared<Listener>(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0), f.pipeline());
         listener->run();
         runner = std::thread([this] { ioc.run(); });
     }

@@ -1,7 +1,6 @@
 #pragma once
-// Shared helpers of the edge unit tests: services over the repo's schemas, test JWTs (libjwt),
-// the fakes of fakes.hpp behind the gateway and the stores, and a socket-free call into the
-// pipeline.
+// Shared helpers of the edge unit tests: the edge over the fakes of fakes.hpp and the repo's
+// schemas, test JWTs (libjwt), and a socket-free call into the pipeline.
 #include "dispatch/gateway.hpp"
 #include "fakes.hpp"
 #include "json/schema_registry.hpp"
@@ -131,34 +130,17 @@ inline std::string reply_json(const std::string& command_id, const std::string& 
     return messages::encode(r);
 }
 
-struct Fixture {
-    std::shared_ptr<EdgeConfig> config = std::make_shared<EdgeConfig>();
-    std::shared_ptr<FakeGateway> gateway = std::make_shared<FakeGateway>();
-    std::shared_ptr<FakeOutcomeStore> outcomes = std::make_shared<FakeOutcomeStore>();
-    std::shared_ptr<FakeReadStore> reads = std::make_shared<FakeReadStore>();
-    std::shared_ptr<FakeJobRunner> jobs = std::make_shared<FakeJobRunner>();
-    std::shared_ptr<FakeChangeStageStore> stage = std::make_shared<FakeChangeStageStore>();
-    std::shared_ptr<FakeCasStore> cas = std::make_shared<FakeCasStore>();
-    std::shared_ptr<FakeOpsStore> ops = std::make_shared<FakeOpsStore>();
-    std::shared_ptr<metrics::Registry> metrics = std::make_shared<metrics::Registry>();
-    std::shared_ptr<Services> svc = std::make_shared<Services>();
-
+// The edge over the fakes (fakes.hpp FakeEdge) with the repo's schemas, the test key and one
+// APIM key. A test may drop a store or set the clock before a call: each call builds the
+// pipeline anew from the members.
+struct Fixture : FakeEdge {
     Fixture() {
         config->body_limit = 4096;
         config->jwt_secret = kKey;
-        svc->config = config;
-        svc->schemas = registry();
-        svc->explainer = SchemaExplainer::load(kSchemasDir);
-        svc->jwt = std::make_shared<auth::JwtVerifier>(kKey, kIssuer);
-        svc->apim = std::make_shared<auth::ApimKeys>(std::vector<std::string>{"apim-key-1"});
-        svc->gateway = gateway;
-        svc->outcomes = outcomes;
-        svc->reads = reads;
-        svc->jobs = jobs;
-        svc->stage = stage;
-        svc->cas = cas;
-        svc->ops = ops;
-        svc->metrics = metrics;
+        schemas = registry();
+        explainer = SchemaExplainer::load(kSchemasDir);
+        jwt = std::make_shared<auth::JwtVerifier>(kKey, kIssuer);
+        apim = std::make_shared<auth::ApimKeys>(std::vector<std::string>{"apim-key-1"});
     }
 
     // Runs the pipeline without a socket and returns the response.
@@ -171,7 +153,7 @@ struct Fixture {
         boost::asio::io_context ioc;
         std::optional<HttpResponse> out;
         int calls = 0;
-        handle_request(svc, std::move(req), ioc.get_executor(), [&](HttpResponse r) {
+        handle_request(pipeline(), std::move(req), ioc.get_executor(), [&](HttpResponse r) {
             ++calls;
             out = std::move(r);
         });
