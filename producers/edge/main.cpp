@@ -70,21 +70,20 @@ int main() {
             ops = std::make_shared<edge::PgOpsStore>(cfg->support_pg_url, 2, cfg->brokers);
         else
             log::warn("OCMS_SUPPORT_PG_URL is not set: the support console's /ops/api routes answer 500");
+        const edge::Publishing publishing{.gateway = gateway, .schemas = schemas};
         edge::FeatureDeps features{
-            .suspension = std::make_shared<const edge::suspension::Deps>(
-                edge::suspension::Deps{.gateway = gateway, .schemas = schemas}),
+            .suspension = std::make_shared<const edge::suspension::Deps>(edge::suspension::Deps{publishing}),
             .request_outcome = std::make_shared<const edge::request_outcome::Deps>(
                 edge::request_outcome::Deps{.store = std::make_shared<edge::PgOutcomeStore>(cfg->pg_url, 2)}),
             .reads = std::make_shared<const edge::reads::Deps>(edge::reads::Deps{.store = reads}),
             .revival = std::make_shared<const edge::revival::Deps>(edge::revival::Deps{
-                .gateway = gateway, .schemas = schemas, .reads = reads,
-                .jobs = std::make_shared<edge::PgJobRunner>(cfg->pg_url, edge::JobWait{.timeout = cfg->job_wait})}),
+                publishing, reads,
+                std::make_shared<edge::PgJobRunner>(cfg->pg_url, edge::JobWait{.timeout = cfg->job_wait})}),
             .stage = std::make_shared<const edge::stage::Deps>(edge::stage::Deps{
-                .gateway = gateway, .schemas = schemas,
-                .store = std::make_shared<edge::PgChangeStageStore>(
-                    cfg->pg_url, 2, std::make_shared<reports::FsReportStore>(cfg->report_dir))}),
-            .cas = std::make_shared<const edge::cas::Deps>(edge::cas::Deps{
-                .gateway = gateway, .schemas = schemas, .store = std::make_shared<edge::PgCasStore>(cfg->pg_url, 2)}),
+                publishing, std::make_shared<edge::PgChangeStageStore>(
+                                cfg->pg_url, 2, std::make_shared<reports::FsReportStore>(cfg->report_dir))}),
+            .cas = std::make_shared<const edge::cas::Deps>(
+                edge::cas::Deps{publishing, std::make_shared<edge::PgCasStore>(cfg->pg_url, 2)}),
             .ops = std::make_shared<const edge::ops::Deps>(edge::ops::Deps{
                 .store = ops, .console_dir = cfg->console_dir, .gateway = gateway, .metrics = metrics}),
         };

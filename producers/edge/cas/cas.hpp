@@ -42,10 +42,8 @@ bool is_ps_wwp(const NoticeUpdateRow& row);
 }  // namespace cas
 
 namespace handlers {
-void get_payment_status(std::shared_ptr<const cas::Deps> deps, std::shared_ptr<Exchange> ex,
-                        const json::Value* body, HandlerDone done);
-void get_notice_update(std::shared_ptr<const cas::Deps> deps, std::shared_ptr<Exchange> ex,
-                       const json::Value* body, HandlerDone done);
+// HandlerOf<cas::Deps> (http/routes.hpp): deps, exchange, body, done.
+HandlerOf<cas::Deps> get_payment_status, get_notice_update;
 }  // namespace handlers
 
 }  // namespace ocms::edge

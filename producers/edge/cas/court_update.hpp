@@ -59,8 +59,8 @@ Answer answer(const RequestId& request_id, const std::vector<RecordCheck>& recor
 }  // namespace court_api
 
 namespace handlers {
-void update_court_notices(std::shared_ptr<const cas::Deps> deps, std::shared_ptr<Exchange> ex,
-                          const json::Value* body, HandlerDone done);
+// HandlerOf<cas::Deps> (http/routes.hpp): deps, exchange, body, done.
+HandlerOf<cas::Deps> update_court_notices;
 }  // namespace handlers
 
 }  // namespace ocms::edge

@@ -80,8 +80,9 @@ struct Route {
 // A feature's handler: its deps first, then what every Handler gets. It keeps what it needs of the
 // deps (the shared_ptr) in its callbacks, so they outlive the request whatever the route table does.
 template <typename Deps>
-using FeatureHandler = void (*)(std::shared_ptr<const Deps>, std::shared_ptr<Exchange>, const json::Value*,
-                                HandlerDone);
+using HandlerOf = void(std::shared_ptr<const Deps>, std::shared_ptr<Exchange>, const json::Value*, HandlerDone);
+template <typename Deps>
+using FeatureHandler = HandlerOf<Deps>*;
 
 // The Handler of a route: handler with deps bound (the lambda holds them).
 template <typename Deps>

@@ -26,24 +26,9 @@ std::expected<OpsRunRequest, ApiError> run_request(std::string_view kind, const 
 }  // namespace ops
 
 namespace handlers {
-void ops_console(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
-                 const json::Value* body, HandlerDone done);
-void ops_asset(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
-               const json::Value* body, HandlerDone done);
-void ops_history(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
-                 const json::Value* body, HandlerDone done);
-void ops_dead_letters(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
-                      const json::Value* body, HandlerDone done);
-void ops_parked(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
-                const json::Value* body, HandlerDone done);
-void ops_parked_retry(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
-                      const json::Value* body, HandlerDone done);
-void ops_parked_discard(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
-                        const json::Value* body, HandlerDone done);
-void ops_redrive(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
-                 const json::Value* body, HandlerDone done);
-void ops_replay(std::shared_ptr<const ops::Deps> deps, std::shared_ptr<Exchange> ex,
-                const json::Value* body, HandlerDone done);
+// HandlerOf<ops::Deps> (http/routes.hpp): deps, exchange, body, done.
+HandlerOf<ops::Deps> ops_console, ops_asset, ops_history, ops_dead_letters, ops_parked, ops_parked_retry,
+                     ops_parked_discard, ops_redrive, ops_replay;
 }  // namespace handlers
 
 }  // namespace ocms::edge

@@ -17,8 +17,8 @@ std::string assemble(const RequestId& request_id, const std::vector<InboxRow>& r
 }
 
 namespace handlers {
-void request_outcome(std::shared_ptr<const request_outcome::Deps> deps, std::shared_ptr<Exchange> ex,
-                     const json::Value* body, HandlerDone done);
+// HandlerOf<request_outcome::Deps> (http/routes.hpp): deps, exchange, body, done.
+HandlerOf<request_outcome::Deps> request_outcome;
 }
 
 }  // namespace ocms::edge

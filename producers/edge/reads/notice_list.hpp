@@ -64,8 +64,8 @@ std::string render(const Request& req, const NoticePage& page);
 }  // namespace notice_list
 
 namespace handlers {
-void valid_offence_notice_list(std::shared_ptr<const reads::Deps> deps, std::shared_ptr<Exchange> ex,
-                               const json::Value* body, HandlerDone done);
+// HandlerOf<reads::Deps> (http/routes.hpp): deps, exchange, body, done.
+HandlerOf<reads::Deps> valid_offence_notice_list;
 }
 
 }  // namespace ocms::edge

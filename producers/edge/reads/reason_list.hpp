@@ -32,8 +32,8 @@ std::string render(const std::vector<ReasonRow>& rows);
 }  // namespace reason_list
 
 namespace handlers {
-void suspension_reason_list(std::shared_ptr<const reads::Deps> deps, std::shared_ptr<Exchange> ex,
-                            const json::Value* body, HandlerDone done);
+// HandlerOf<reads::Deps> (http/routes.hpp): deps, exchange, body, done.
+HandlerOf<reads::Deps> suspension_reason_list;
 }
 
 }  // namespace ocms::edge

@@ -25,8 +25,8 @@ std::string render(const std::vector<UserRow>& rows);
 }  // namespace user_list
 
 namespace handlers {
-void user_list(std::shared_ptr<const reads::Deps> deps, std::shared_ptr<Exchange> ex,
-               const json::Value* body, HandlerDone done);
+// HandlerOf<reads::Deps> (http/routes.hpp): deps, exchange, body, done.
+HandlerOf<reads::Deps> user_list;
 }
 
 }  // namespace ocms::edge

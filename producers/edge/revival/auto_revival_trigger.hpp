@@ -17,8 +17,8 @@ HandlerOk render(const AutoRevivalResult& r);
 }  // namespace auto_revival_trigger
 
 namespace handlers {
-void auto_revival_trigger(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex,
-                          const json::Value* body, HandlerDone done);
+// HandlerOf<revival::Deps> (http/routes.hpp): deps, exchange, body, done.
+HandlerOf<revival::Deps> auto_revival_trigger;
 }
 
 }  // namespace ocms::edge

@@ -1,32 +1,24 @@
 #pragma once
 // What the revival routes use, and their rows of the route table. Lifecycle and sharing:
 // http/routes.hpp FeatureDeps.
-#include "core/time.hpp"
+#include "dispatch/publishing.hpp"
 #include "http/routes.hpp"
 
 #include <memory>
 #include <vector>
 
-namespace ocms::json {
-class SchemaRegistry;
-}
-
 namespace ocms::edge {
 
-class CommandGateway;
 class JobRunner;
 class ReadStore;
 
 namespace revival {
 
-struct Deps {
-    std::shared_ptr<CommandGateway> gateway;
-    std::shared_ptr<const json::SchemaRegistry> schemas;  // each command checked before it is published
+struct Deps : Publishing {
     // The HST register (reads/read_store.hpp). Null (a test's setup): /v1/revive-hst answers 500.
     std::shared_ptr<ReadStore> reads;
     // The auto-revival job on demand (ops/job_runner.hpp). Null (a test's setup): the trigger answers 500.
     std::shared_ptr<JobRunner> jobs;
-    Clock clock = system_clock();
 };
 
 // POST /api/cron/auto-revival/trigger, /staff-revive-suspension, /plus-revive-suspension,

@@ -80,14 +80,8 @@ std::string flat_error(const AppCode& code, std::string_view message);
 }  // namespace revive
 
 namespace handlers {
-void staff_revive_suspension(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex,
-                             const json::Value* body, HandlerDone done);
-void plus_revive_suspension(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex,
-                            const json::Value* body, HandlerDone done);
-void internal_apply_revival(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex,
-                            const json::Value* body, HandlerDone done);
-void revive_hst(std::shared_ptr<const revival::Deps> deps, std::shared_ptr<Exchange> ex,
-                const json::Value* body, HandlerDone done);
+// HandlerOf<revival::Deps> (http/routes.hpp): deps, exchange, body, done.
+HandlerOf<revival::Deps> staff_revive_suspension, plus_revive_suspension, internal_apply_revival, revive_hst;
 }  // namespace handlers
 
 }  // namespace ocms::edge

@@ -142,20 +142,9 @@ SubmitAnswer toppan_answer(const RequestId& request_id, const std::vector<Notice
 }  // namespace cps
 
 namespace handlers {
-void change_stage_search(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
-                         const json::Value* body, HandlerDone done);
-void change_stage_validate(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
-                           const json::Value* body, HandlerDone done);
-void change_stage_submit(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
-                         const json::Value* body, HandlerDone done);
-void change_stage_reports(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
-                          const json::Value* body, HandlerDone done);
-void change_stage_report(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
-                         const json::Value* body, HandlerDone done);
-void plus_change_stage(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
-                       const json::Value* body, HandlerDone done);
-void toppan_update_stages(std::shared_ptr<const stage::Deps> deps, std::shared_ptr<Exchange> ex,
-                          const json::Value* body, HandlerDone done);
+// HandlerOf<stage::Deps> (http/routes.hpp): deps, exchange, body, done.
+HandlerOf<stage::Deps> change_stage_search, change_stage_validate, change_stage_submit, change_stage_reports,
+                       change_stage_report, plus_change_stage, toppan_update_stages;
 }  // namespace handlers
 
 }  // namespace ocms::edge

@@ -50,8 +50,8 @@ BatchAnswer refusal_answer(const RequestId& request_id, const ResultItem& refusa
 }  // namespace plus_apply
 
 namespace handlers {
-void plus_apply_suspension(std::shared_ptr<const suspension::Deps> deps, std::shared_ptr<Exchange> ex,
-                            const json::Value* body, HandlerDone done);
+// HandlerOf<suspension::Deps> (http/routes.hpp): deps, exchange, body, done.
+HandlerOf<suspension::Deps> plus_apply_suspension;
 }
 
 }  // namespace ocms::edge

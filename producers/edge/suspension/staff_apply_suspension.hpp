@@ -36,8 +36,8 @@ Answer assemble(const RequestId& request_id, const std::vector<DispatchItem>& it
 }  // namespace staff_apply
 
 namespace handlers {
-void staff_apply_suspension(std::shared_ptr<const suspension::Deps> deps, std::shared_ptr<Exchange> ex,
-                            const json::Value* body, HandlerDone done);
+// HandlerOf<suspension::Deps> (http/routes.hpp): deps, exchange, body, done.
+HandlerOf<suspension::Deps> staff_apply_suspension;
 }
 
 }  // namespace ocms::edge

@@ -364,18 +364,15 @@ struct FakeEdge {
     Clock clock = system_clock();
 
     FeatureDeps features() const {
+        const Publishing publishing{.gateway = gateway, .schemas = schemas, .clock = clock};
         return FeatureDeps{
-            .suspension = std::make_shared<const suspension::Deps>(
-                suspension::Deps{.gateway = gateway, .schemas = schemas, .clock = clock}),
+            .suspension = std::make_shared<const suspension::Deps>(suspension::Deps{publishing}),
             .request_outcome =
                 std::make_shared<const request_outcome::Deps>(request_outcome::Deps{.store = outcomes}),
             .reads = std::make_shared<const reads::Deps>(reads::Deps{.store = reads}),
-            .revival = std::make_shared<const revival::Deps>(revival::Deps{
-                .gateway = gateway, .schemas = schemas, .reads = reads, .jobs = jobs, .clock = clock}),
-            .stage = std::make_shared<const stage::Deps>(
-                stage::Deps{.gateway = gateway, .schemas = schemas, .store = stage, .clock = clock}),
-            .cas = std::make_shared<const cas::Deps>(
-                cas::Deps{.gateway = gateway, .schemas = schemas, .store = cas, .clock = clock}),
+            .revival = std::make_shared<const revival::Deps>(revival::Deps{publishing, reads, jobs}),
+            .stage = std::make_shared<const stage::Deps>(stage::Deps{publishing, stage}),
+            .cas = std::make_shared<const cas::Deps>(cas::Deps{publishing, cas}),
             .ops = std::make_shared<const ops::Deps>(
                 ops::Deps{.store = ops, .console_dir = config->console_dir, .gateway = gateway, .metrics = metrics}),
         };
