@@ -6,10 +6,12 @@ BENCH_DIR="$OCMS_DATA/bench"
 BENCH_DOC="$OCMS_REPO/docs/performance.md"
 LOADGEN="$OCMS_BIN/ocms-loadgen"
 PGBENCH_SCRIPT="$OCMS_REPO/tests/bench/apply_ts.pgbench"
+REFERENCE_SCRIPT="$OCMS_REPO/tests/bench/reference_ts.pgbench"
 TS_BODY='{"noticeNo":{notices},"suspensionType":"TS","reasonOfSuspension":"ACR","suspensionRemarks":"bench","officerAuthorisingSuspension":"JOHNLEE"}'
 READ_BODY='{"noticeNo":{notices},"$limit":10}'
 PEAK_NPS=""      # the full path's peak, notices/s (set by bench_full, used by soak)
 PGBENCH_TPS=""   # pgbench's best, transactions (notices)/s
+REFERENCE_TPS="" # the reference loop's figure (4 clients), notices/s
 
 # ---------------------------------------------------------------- helpers
 jget() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
@@ -181,9 +183,34 @@ bench_pgbench() {
   drop_fixture PB all
 }
 
+# ---------------------------------------------------------------- (1b) the reference loop
+# Issue 16's yardstick: the plainest row-at-a-time loop (tests/bench/reference_ts.pgbench) at 4
+# clients, 3 rounds; the median counts. The full path's peak is reported as a ratio to it.
+bench_reference() {
+  local n=100000 round out tps all=()
+  log "reference loop: $n fixture notices (RB...), 4 clients, 3 rounds of ${step_s}s"
+  drop_fixture RB all
+  fixture RB 0 "$n"
+  for round in 1 2 3; do
+    out="$BENCH_DIR/reference-$round.txt"
+    pgbench "$OCMS_WORKER_PG_URL" -n -M prepared -f "$REFERENCE_SCRIPT" -D notices="$n" -c 4 -j 2 \
+      -T "$step_s" >"$out" 2>&1 || { tail -n 20 "$out" >&2; die "pgbench failed ($out)"; }
+    tps=$(awk '/^tps = / {printf "%.0f", $3}' "$out")
+    printf '  reference loop, round %s: %6s notices/s\n' "$round" "$tps"
+    all+=("$tps")
+  done
+  REFERENCE_TPS=$(printf '%s\n' "${all[@]}" | sort -n | sed -n 2p)
+  echo "$REFERENCE_TPS" >"$BENCH_DIR/reference-tps"
+  local md="$BENCH_DIR/reference.md"
+  echo "The reference loop (\`tests/bench/reference_ts.pgbench\`: UPDATE of the notice + INSERT of its suspension record, one notice per transaction, 4 clients, prepared): rounds ${all[*]} notices/s; median **$REFERENCE_TPS notices/s**." >"$md"
+  printf '\nreference loop: %s notices/s (median of 3)\n' "$REFERENCE_TPS"
+  doc_block reference "$md"
+  drop_fixture RB all
+}
+
 # ---------------------------------------------------------------- (2) the full path
 bench_full() {
-  local rates=(20 40 80 120 160 200 250 300 400 500 650 800) r out start=0 need
+  local rates=(20 40 80 120 160 200 250 300 400 500 650 800 1000 1300 1600 2000) r out start=0 need
   local best=0 best_rate=0 fin p50 p99 p999 offered pend
   drop_fixture BN
   local md="$BENCH_DIR/full.md"
@@ -244,9 +271,12 @@ EOF
   local ratio=""
   [[ -z "$PGBENCH_TPS" && -f "$BENCH_DIR/pgbench-best" ]] && PGBENCH_TPS=$(cat "$BENCH_DIR/pgbench-best")
   [[ -n "$PGBENCH_TPS" ]] && ratio=$(awk -v b="$best" -v p="$PGBENCH_TPS" 'BEGIN {printf "%.2f", b / p}')
+  local ref_ratio=""
+  [[ -z "$REFERENCE_TPS" && -f "$BENCH_DIR/reference-tps" ]] && REFERENCE_TPS=$(cat "$BENCH_DIR/reference-tps")
+  [[ -n "$REFERENCE_TPS" ]] && ref_ratio=$(awk -v b="$best" -v p="$REFERENCE_TPS" 'BEGIN {printf "%.2f", b / p}')
   {
     echo
-    echo "Peak: **$best notices/s** (offered $((best_rate * 10)) notices/s = $best_rate requests/s of 10 notices)${ratio:+; **${ratio}x** the pgbench figure, $PGBENCH_TPS notices/s}."
+    echo "Peak: **$best notices/s** (offered $((best_rate * 10)) notices/s = $best_rate requests/s of 10 notices)${ref_ratio:+; **${ref_ratio}x** the reference loop, $REFERENCE_TPS notices/s}${ratio:+; ${ratio}x the pgbench figure, $PGBENCH_TPS notices/s}."
     echo
     echo "At half the peak ($half requests/s, $((half * 10)) notices/s, ${dur} s): p50 **$(jget "$out" p50_ms) ms**, p90 $(jget "$out" p90_ms) ms, p99 **$(jget "$out" p99_ms) ms**, p99.9 $(jget "$out" p999_ms) ms, max $(jget "$out" max_ms) ms; $(jget "$out" answered) requests answered, $notices notices with a result, $(jget "$out" notices_pending) pending."
     echo
@@ -254,7 +284,7 @@ EOF
     echo
     cat "$cpu_md"
   } >>"$md"
-  printf '\nfull path peak: %s notices/s%s\n' "$best" "${ratio:+ (${ratio}x pgbench)}"
+  printf '\nfull path peak: %s notices/s%s%s\n' "$best" "${ref_ratio:+ (${ref_ratio}x the reference loop)}" "${ratio:+ (${ratio}x pgbench)}"
   printf 'half the peak (%s requests/s): p50 %s ms, p99 %s ms, p99.9 %s ms\n' "$half" "$(jget "$out" p50_ms)" \
     "$(jget "$out" p99_ms)" "$(jget "$out" p999_ms)"
   cat "$cpu_md"

@@ -57,5 +57,15 @@ inline void kv_null(Writer& w, const char* k) {
     w.Key(k);
     w.Null();
 }
+// The member when there is a value, nothing when there is none (an absent key reads as NULL in
+// PostgreSQL's jsonb_to_recordset).
+inline void kv_if(Writer& w, const char* k, const std::optional<std::string>& v) {
+    if (v) kv(w, k, std::string_view(*v));
+}
+// A member whose value is JSON text already (a stored document): written as it is.
+inline void kv_raw(Writer& w, const char* k, std::string_view json_text) {
+    w.Key(k);
+    w.RawValue(json_text.data(), json_text.size(), rapidjson::kObjectType);
+}
 
 }  // namespace ocms::json

@@ -235,65 +235,96 @@ Db<std::vector<SearchRow>> search(pg::Connection& db, const SearchCriteria& crit
 
 // ---- writing a decision -----------------------------------------------------------------------
 
-Db<std::optional<std::int64_t>> apply_effect(pg::Connection& db, const NoticeNo& n,
-                                             const domain::StageChangeEffect& effect, std::string_view officer,
-                                             TimePoint now) {
-    const auto& v = effect.von;
-    const std::string at = format_offset(now);
-    const std::string user(officer);
-    const pg::Param amount =
-        v.amount_payable_cents ? pg::Param(money::format_cents(*v.amount_payable_cents)) : std::nullopt;
-
-    auto von = db.exec(
-        "UPDATE ocms_valid_offence_notice SET prev_processing_stage = $2, prev_processing_date = $3::timestamptz, "
-        "last_processing_stage = $4, last_processing_date = $5::timestamptz, next_processing_stage = $6, "
-        "next_processing_date = $7::timestamptz, amount_payable = coalesce($8::numeric, amount_payable), "
-        "is_sync = 'N', upd_date = $9::timestamptz, upd_user_id = $10 WHERE notice_no = $1",
-        {n.value(), opt_stage(v.prev_processing_stage), opt_time(v.prev_processing_date), v.last_processing_stage.value(),
-         format_offset(v.last_processing_date), opt_stage(v.next_processing_stage), opt_time(v.next_processing_date),
-         amount, at, user});
-    if (!von) return std::unexpected(von.error());
-    if (von->affected() != "1") return std::unexpected(bad_data("stage change: no VON row " + n.value()));
-
-    // The internet-zone copy (when it has the notice): the stage fields PLUS and the public see,
-    // and the amount they pay when the move changed it. Written as the internet-zone audit user,
-    // as every other handler does.
-    auto mirror = db.exec(
-        "UPDATE eocms_valid_offence_notice SET last_processing_stage = $2, last_processing_date = $3::timestamptz, "
-        "next_processing_stage = $4, next_processing_date = $5::timestamptz, "
-        "amount_payable = coalesce($6::numeric, amount_payable), upd_date = $7::timestamptz, "
-        "upd_user_id = $8 WHERE notice_no = $1",
-        {n.value(), v.last_processing_stage.value(), format_offset(v.last_processing_date),
-         opt_stage(v.next_processing_stage), opt_time(v.next_processing_date), amount, at,
-         std::string(domain::audit_user::kInternet)});
-    if (!mirror) return std::unexpected(mirror.error());
-
-    std::optional<std::int64_t> change_id;
-    if (effect.audit) {
-        const auto& a = *effect.audit;
-        auto ins = db.exec(
-            "INSERT INTO ocms_change_of_processing (notice_no, date_of_change, last_processing_stage, "
-            "new_processing_stage, reason_of_change, remarks, authorised_officer, source, dh_mha_check, "
-            "toppan_processed_date, cre_date, cre_user_id) "
-            "VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7, $8, $9::boolean, $10::timestamptz, $11::timestamptz, $12) "
-            "RETURNING change_id",
-            {a.notice_no.value(), format_offset(a.date_of_change), a.last_processing_stage.value(),
-             a.new_processing_stage.value(), opt_param(a.reason_of_change), opt_param(a.remarks), a.authorised_officer,
-             a.source, std::string(a.dh_mha_check ? "true" : "false"), opt_time(a.toppan_processed_date), at, user});
-        if (!ins) return std::unexpected(ins.error());
-        change_id = ins->get_int(0, 0);
+Db<void> apply_effects(pg::Connection& db, const std::vector<EffectWrite>& writes, TimePoint now) {
+    if (writes.empty()) return {};
+    // The rows as one JSON array (jsonb_to_recordset); a member left out is NULL.
+    rapidjson::StringBuffer sb;
+    json::Writer w(sb);
+    w.StartArray();
+    for (const auto& x : writes) {
+        const auto& v = x.effect->von;
+        w.StartObject();
+        json::kv(w, "notice_no", x.notice->value());
+        json::kv(w, "officer", x.officer);
+        if (v.prev_processing_stage) json::kv(w, "prev_stage", v.prev_processing_stage->value());
+        if (v.prev_processing_date) json::kv(w, "prev_date", format_offset(*v.prev_processing_date));
+        json::kv(w, "last_stage", v.last_processing_stage.value());
+        json::kv(w, "last_date", format_offset(v.last_processing_date));
+        if (v.next_processing_stage) json::kv(w, "next_stage", v.next_processing_stage->value());
+        if (v.next_processing_date) json::kv(w, "next_date", format_offset(*v.next_processing_date));
+        if (v.amount_payable_cents) json::kv(w, "amount", money::format_cents(*v.amount_payable_cents));
+        if (const auto& a = x.effect->audit) {
+            json::kv(w, "audit", true);
+            json::kv(w, "a_notice_no", a->notice_no.value());
+            json::kv(w, "a_date", format_offset(a->date_of_change));
+            json::kv(w, "a_last", a->last_processing_stage.value());
+            json::kv(w, "a_new", a->new_processing_stage.value());
+            json::kv_if(w, "a_reason", a->reason_of_change);
+            json::kv_if(w, "a_remarks", a->remarks);
+            json::kv(w, "a_officer", a->authorised_officer);
+            json::kv(w, "a_source", a->source);
+            json::kv(w, "a_dh_mha", a->dh_mha_check);
+            if (a->toppan_processed_date) json::kv(w, "a_toppan", format_offset(*a->toppan_processed_date));
+        }
+        if (x.effect->confirm_change_id) json::kv(w, "confirm_id", std::int64_t(*x.effect->confirm_change_id));
+        w.EndObject();
     }
+    w.EndArray();
+    auto r = db.exec_prepared(
+        "ocms_stage_apply_effects",
+        "WITH u AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(notice_no text, officer text, "
+        "prev_stage text, prev_date timestamptz, last_stage text, last_date timestamptz, next_stage text, "
+        "next_date timestamptz, amount numeric, audit boolean, a_notice_no text, a_date timestamptz, a_last text, "
+        "a_new text, a_reason text, a_remarks text, a_officer text, a_source text, a_dh_mha boolean, "
+        "a_toppan timestamptz, confirm_id bigint)), "
+        "von AS (UPDATE ocms_valid_offence_notice v SET prev_processing_stage = u.prev_stage, "
+        "prev_processing_date = u.prev_date, last_processing_stage = u.last_stage, last_processing_date = u.last_date, "
+        "next_processing_stage = u.next_stage, next_processing_date = u.next_date, "
+        "amount_payable = coalesce(u.amount, v.amount_payable), is_sync = 'N', upd_date = $2::timestamptz, "
+        "upd_user_id = u.officer FROM u WHERE v.notice_no = u.notice_no RETURNING v.notice_no), "
+        // The internet-zone copy (when it has the notice): the stage fields PLUS and the public
+        // see, and the amount they pay when the move changed it, as the internet-zone audit user.
+        "ez AS (UPDATE eocms_valid_offence_notice e SET last_processing_stage = u.last_stage, "
+        "last_processing_date = u.last_date, next_processing_stage = u.next_stage, next_processing_date = u.next_date, "
+        "amount_payable = coalesce(u.amount, e.amount_payable), upd_date = $2::timestamptz, upd_user_id = $3 "
+        "FROM u WHERE e.notice_no = u.notice_no), "
+        "ins AS (INSERT INTO ocms_change_of_processing (notice_no, date_of_change, last_processing_stage, "
+        "new_processing_stage, reason_of_change, remarks, authorised_officer, source, dh_mha_check, "
+        "toppan_processed_date, cre_date, cre_user_id) SELECT a_notice_no, a_date, a_last, a_new, a_reason, a_remarks, "
+        "a_officer, a_source, a_dh_mha, a_toppan, $2::timestamptz, officer FROM u WHERE u.audit), "
+        // Toppan printed the letter of this manual change: the letter's date is the stage date the
+        // effect wrote (the run's processingDate).
+        "conf AS (UPDATE ocms_change_of_processing c SET toppan_processed_date = u.last_date, "
+        "upd_date = $2::timestamptz, upd_user_id = u.officer FROM u "
+        "WHERE c.change_id = u.confirm_id AND c.notice_no = u.notice_no) "
+        "SELECT u.notice_no FROM u WHERE u.notice_no NOT IN (SELECT notice_no FROM von)",
+        {std::string(sb.GetString(), sb.GetSize()), format_offset(now), std::string(domain::audit_user::kInternet)});
+    if (!r) return std::unexpected(r.error());
+    if (r->rows() > 0) return std::unexpected(bad_data("stage change: no VON row " + std::string(r->get(0, 0))));
+    return {};
+}
 
-    if (effect.confirm_change_id) {
-        // Toppan printed the letter of this manual change: the letter's date is the stage date
-        // the effect wrote (the run's processingDate).
-        auto upd = db.exec(
-            "UPDATE ocms_change_of_processing SET toppan_processed_date = $3::timestamptz, upd_date = $4::timestamptz, "
-            "upd_user_id = $5 WHERE change_id = $1 AND notice_no = $2",
-            {std::to_string(*effect.confirm_change_id), n.value(), format_offset(v.last_processing_date), at, user});
-        if (!upd) return std::unexpected(upd.error());
+Db<std::map<std::string, domain::StageNotice>> load_notices(pg::Connection& db, std::vector<std::string> notices,
+                                                            Lock lock) {
+    std::sort(notices.begin(), notices.end());
+    notices.erase(std::unique(notices.begin(), notices.end()), notices.end());
+    std::map<std::string, domain::StageNotice> out;
+    if (notices.empty()) return out;
+    std::string sql = "SELECT ";
+    sql += kNoticeColumns;
+    sql += " FROM ocms_valid_offence_notice v";
+    sql += kLatestChangeJoin;
+    sql += " WHERE v.notice_no = ANY($1::text[]) ORDER BY v.notice_no";
+    if (lock == Lock::for_update) sql += " FOR UPDATE OF v";
+    auto r = db.exec(sql, {pg::text_array(notices)});
+    if (!r) return std::unexpected(r.error());
+    for (int i = 0; i < r->rows(); ++i) {
+        auto notice = read_notice(*r, i);
+        if (!notice) return std::unexpected(notice.error());
+        std::string key = notice->notice_no.value();
+        out.emplace(std::move(key), std::move(*notice));
     }
-    return change_id;
+    return out;
 }
 
 }  // namespace ocms::stage_store

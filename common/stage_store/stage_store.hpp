@@ -9,6 +9,7 @@
 #include "pg/pg.hpp"
 
 #include <expected>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,15 +60,26 @@ struct SearchRow {
 std::expected<std::vector<SearchRow>, pg::PgError> search(pg::Connection& db, const SearchCriteria& criteria,
                                                           int limit);
 
-// Writes what decide_stage_change / classify_toppan decided for notice n: the VON fields of
-// spec 003 section 4 (all of VonStageUpdate; amount_payable only when set), upd_date = now and
+// The same for many notices at once (the worker's wave), each locked FOR UPDATE in notice order
+// when asked; a notice that does not exist is absent from the answer.
+std::expected<std::map<std::string, domain::StageNotice>, pg::PgError> load_notices(pg::Connection& db,
+                                                                                   std::vector<std::string> notices,
+                                                                                   Lock lock);
+
+// What decide_stage_change / classify_toppan decided for one notice, written by its officer.
+struct EffectWrite {
+    const NoticeNo* notice;
+    const domain::StageChangeEffect* effect;
+    std::string_view officer;
+};
+// Writes decided effects, at most one per notice, in one statement: the VON fields of spec 003
+// section 4 (all of VonStageUpdate; amount_payable only when set), upd_date = now and
 // upd_user_id = officer, is_sync = 'N'; the same stage fields on the internet-zone copy
 // (eocms_valid_offence_notice: last/next processing stage and date) when it has the notice; the
 // audit row when effect.audit is set (cre_user_id = officer); toppan_processed_date on the change
-// effect.confirm_change_id. The VON row must have been locked by load_notice(..., for_update) in
-// the same transaction. Returns the new change_id when an audit row was written.
-std::expected<std::optional<std::int64_t>, pg::PgError> apply_effect(pg::Connection& db, const NoticeNo& n,
-                                                                     const domain::StageChangeEffect& effect,
-                                                                     std::string_view officer, TimePoint now);
+// effect.confirm_change_id. The VON rows must have been locked in the same transaction. A notice
+// without a VON row is bad data (a permanent error).
+std::expected<void, pg::PgError> apply_effects(pg::Connection& db, const std::vector<EffectWrite>& writes,
+                                               TimePoint now);
 
 }  // namespace ocms::stage_store

@@ -7,19 +7,22 @@
 #include "contract/catalogue.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "domain/suspension.hpp"
 #include "json/json.hpp"
 #include "messages/messages.hpp"
 #include "pg/pg.hpp"
 
 #include <expected>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
 namespace ocms::worker {
 
 namespace store {
-struct ReasonCache;
+struct ReferenceCache;
+struct LockedNotice;
 }
 
 struct HandlerContext {
@@ -27,7 +30,7 @@ struct HandlerContext {
     const messages::Command& command;
     const json::Value& payload;  // passed the payload schema
     TimePoint now;
-    store::ReasonCache* reasons = nullptr;  // reference rows this transaction has read (the processor's)
+    store::ReferenceCache* reasons = nullptr;  // reference rows this transaction has read (the processor's)
 };
 
 struct HandlerResult {
@@ -38,11 +41,30 @@ struct HandlerResult {
 
 using HandlerFn = std::function<std::expected<HandlerResult, pg::PgError>(HandlerContext&)>;
 
+// Set-based handling (issue 16): the commands of one type in one wave of a batch, at most one per
+// notice, their notices already locked and read by the processor (store::lock_notices). The
+// handler decides each in order and writes the effects of all with one statement per table. It
+// answers every item (result) or returns a PgError for the whole set (the processor rolls the
+// batch back and runs it again one command at a time, where only a failing command parks).
+struct SetItem {
+    const messages::Command* command = nullptr;
+    const json::Value* payload = nullptr;  // passed the payload schema
+    const store::LockedNotice* notice = nullptr;  // locked; null when there is no such notice
+    HandlerResult result;                         // out
+};
+struct SetContext {
+    pg::Connection& db;
+    TimePoint now;
+    store::ReferenceCache* reasons = nullptr;
+};
+using SetHandlerFn = std::function<std::expected<void, pg::PgError>(SetContext&, std::span<SetItem>)>;
+
 struct HandlerEntry {
     std::string type;   // envelope "type"
     int version;        // envelope "schemaVersion"
     std::string topic;  // where commands of this type are published
     HandlerFn fn;
+    SetHandlerFn set_fn;  // empty: this type runs one command at a time in every path
     // The reply when the handler hits a permanent database fault (the command is parked):
     // each spec words its own (002: OCMS-4007 "System error occurred during processing.";
     // 004: OCMS-5000 "Backend error during revival").
@@ -69,10 +91,11 @@ inline HandlerResult payload_refused(const contract::CommandKind& kind, const Er
     return HandlerResult{e.code, payload_refusal(kind, e), ""};
 }
 
-// Handlers (one file each under handlers/).
-std::expected<HandlerResult, pg::PgError> apply_suspension(HandlerContext& ctx);
-std::expected<HandlerResult, pg::PgError> revive_suspension(HandlerContext& ctx);
-std::expected<HandlerResult, pg::PgError> change_stage(HandlerContext& ctx);
-std::expected<HandlerResult, pg::PgError> court_update(HandlerContext& ctx);
+// Handlers (one file each under handlers/), set-based. One command alone (the careful path, a
+// retry) runs through the same function as a set of one (handler_table.cpp).
+std::expected<void, pg::PgError> apply_suspensions(SetContext& ctx, std::span<SetItem> items);
+std::expected<void, pg::PgError> revive_suspensions(SetContext& ctx, std::span<SetItem> items);
+std::expected<void, pg::PgError> change_stages(SetContext& ctx, std::span<SetItem> items);  // locks its own notices
+std::expected<void, pg::PgError> court_updates(SetContext& ctx, std::span<SetItem> items);
 
 }  // namespace ocms::worker

@@ -4,6 +4,9 @@
 
 #include "core/log.hpp"
 
+#include <algorithm>
+#include <unordered_map>
+
 namespace ocms::worker {
 
 struct Processor::Prepared {
@@ -18,6 +21,7 @@ struct Processor::Prepared {
     std::optional<messages::Reply> reply;
     Outcome outcome = Outcome::applied;
     std::string failure;  // a permanent database error: SQLSTATE and message
+    std::string identity;  // payload_identity(), once computed
 };
 
 namespace {
@@ -107,7 +111,7 @@ std::expected<BatchResult, pg::PgError> Processor::process(pg::Connection& db, c
 
 std::expected<BatchResult, pg::PgError> Processor::process_once(pg::Connection& db, const std::vector<InMessage>& batch) {
     const TimePoint now = clock_();
-    reasons_ = std::make_unique<store::ReasonCache>();  // reference rows: read once per transaction
+    reasons_ = std::make_unique<store::ReferenceCache>();  // reference rows: read once per transaction
     std::vector<Prepared> items;
     items.reserve(batch.size());
 
@@ -120,12 +124,16 @@ std::expected<BatchResult, pg::PgError> Processor::process_once(pg::Connection& 
         (void)db.command("ROLLBACK");
         return std::unexpected(std::move(e));
     };
-    for (auto& p : items) {
-        if (p.dlq_reason) {
-            if (auto r = dead_letter(db, p, now); !r) return abort(r.error());
-            continue;
+    if (fast_) {
+        if (auto r = apply_waves(db, items, now); !r) return abort(r.error());
+    } else {
+        for (auto& p : items) {
+            if (p.dlq_reason) {
+                if (auto r = dead_letter(db, p, now); !r) return abort(r.error());
+                continue;
+            }
+            if (auto r = apply(db, p, now, false); !r) return abort(r.error());
         }
-        if (auto r = apply(db, p, now, false); !r) return abort(r.error());
     }
     if (auto r = db.command("COMMIT"); !r) return abort(r.error());
 
@@ -133,6 +141,117 @@ std::expected<BatchResult, pg::PgError> Processor::process_once(pg::Connection& 
     BatchResult out;
     for (auto& p : items) collect(out, p, now);
     return out;
+}
+
+// The fast path's batch, set-based (issue 16). Poison messages first (they change no notice).
+// Then waves: wave k holds the k-th command of each notice in the batch, so a notice's commands
+// run in order, each seeing the effects of the one before exactly as one after the other, and a
+// wave has at most one command per notice. Per wave: one preflight for all its commands; the
+// inbox's answers taken as they are; commands that need the careful steps (a parked notice, a
+// reused id, a type without a set handler) through apply() one by one; the rest locked and read
+// in one statement, decided and written by their type's set handler, one statement per table;
+// then the inbox and audit rows of the whole wave in one deferred statement (it goes to the
+// server with the next one, before any later wave's effects, so each audit row's changes are
+// its own command's).
+std::expected<void, pg::PgError> Processor::apply_waves(pg::Connection& db, std::vector<Prepared>& items,
+                                                        TimePoint now) {
+    std::vector<std::vector<Prepared*>> waves;
+    std::unordered_map<std::string_view, std::size_t> seen;
+    for (auto& p : items) {
+        if (p.dlq_reason) {
+            if (auto r = dead_letter(db, p, now); !r) return std::unexpected(r.error());
+            continue;
+        }
+        const std::size_t k = seen[p.notice]++;
+        if (waves.size() <= k) waves.emplace_back();
+        waves[k].push_back(&p);
+    }
+    for (auto& wave : waves) {
+        std::vector<std::string> ids, notices;
+        for (const auto* p : wave) {
+            ids.push_back(p->command->command_id.value());
+            notices.push_back(p->notice);
+        }
+        auto pre = preflight_set(db, ids, notices);
+        if (!pre) return std::unexpected(pre.error());
+
+        std::vector<AuditRow> rows;  // RecordRow points into it
+        rows.reserve(wave.size());
+        std::vector<RecordRow> records;
+        auto audit_of = [&](Prepared& p, const std::string& identity) -> AuditRow& {
+            auto& row = rows.emplace_back();
+            fill_from_command(row, *p.command);
+            row.notice_no = p.notice;
+            row.topic = p.in->topic;
+            row.partition = p.in->partition;
+            row.offset = p.in->offset;
+            row.processed_at = now;
+            row.payload_sha256 = identity;
+            row.outcome = p.outcome;
+            row.app_code = std::string(p.reply->app_code.str());
+            row.message = p.reply->message;
+            return row;
+        };
+        std::vector<Prepared*> careful, setwise;
+        for (std::size_t i = 0; i < wave.size(); ++i) {
+            Prepared& p = *wave[i];
+            const Preflight& f = (*pre)[i];
+            const auto& c = *p.command;
+            p.identity = payload_identity(c.type, c.payload_json);
+            const std::string& identity = p.identity;
+            if (f.inbox_reply && f.inbox_type.value_or(c.type) == c.type &&
+                (!f.inbox_sha256 || *f.inbox_sha256 == identity)) {
+                // A redelivery or a replay: the stored reply again, nothing changes.
+                p.reply = stored_reply(*f.inbox_reply);
+                if (!p.reply) return std::unexpected(unreadable_reply(c.command_id.value()));
+                p.outcome = Outcome::inbox;
+                records.push_back({&audit_of(p, identity), std::nullopt, std::nullopt});
+            } else if (f.inbox_reply || f.parked_first || f.own_parked_status || !p.handler->set_fn) {
+                careful.push_back(&p);
+            } else {
+                setwise.push_back(&p);
+            }
+        }
+        for (auto* p : careful)
+            if (auto r = apply(db, *p, now, false); !r) return std::unexpected(r.error());
+
+        if (!setwise.empty()) {
+            std::vector<std::string> to_lock;
+            for (const auto* p : setwise) to_lock.push_back(p->notice);
+            auto locked = store::lock_notices(db, std::move(to_lock));
+            if (!locked) return std::unexpected(locked.error());
+            // By type, each type's commands in the batch's order.
+            std::vector<const HandlerEntry*> types;
+            for (const auto* p : setwise)
+                if (std::find(types.begin(), types.end(), p->handler) == types.end()) types.push_back(p->handler);
+            for (const auto* type : types) {
+                std::vector<Prepared*> group;
+                std::vector<SetItem> set;
+                for (auto* p : setwise) {
+                    if (p->handler != type) continue;
+                    auto it = locked->find(p->notice);
+                    group.push_back(p);
+                    set.push_back({&*p->command, json::get_object(p->doc, "payload"),
+                                   it == locked->end() ? nullptr : &it->second, {}});
+                }
+                SetContext ctx{db, now, reasons_.get()};
+                if (auto r = type->set_fn(ctx, set); !r) return std::unexpected(r.error());
+                for (std::size_t i = 0; i < group.size(); ++i) {
+                    Prepared& p = *group[i];
+                    auto& result = set[i].result;
+                    p.reply = make_reply(*p.command, notice_of(p.doc), result.code, std::move(result.message),
+                                         std::move(result.data_json), now);
+                    p.outcome = outcome_of(p.reply->app_code);
+                    auto& row = audit_of(p, p.identity);
+                    if (auto it = locked->find(p.notice); it != locked->end()) row.before_json = it->second.before_json;
+                    records.push_back({&row, messages::encode(*p.reply),
+                                       p.command->batch ? std::optional<int>(p.command->batch->size) : std::nullopt});
+                }
+            }
+        }
+        if (auto r = record_set(db, records, true); !r) return std::unexpected(r.error());
+    }
+    return {};
 }
 
 // One command (DESIGN.md invariants 1 and 3): the handler and its records in a savepoint. An

@@ -86,6 +86,8 @@ private:
     Prepared prepare(const InMessage& in) const;
     std::expected<Step, pg::PgError> apply(pg::Connection& db, Prepared& p, TimePoint now, bool retry);
     std::expected<void, pg::PgError> dead_letter(pg::Connection& db, Prepared& p, TimePoint now);
+    // The fast path's batch (issue 16): in waves, one command per notice each, set-based.
+    std::expected<void, pg::PgError> apply_waves(pg::Connection& db, std::vector<Prepared>& items, TimePoint now);
     void collect(BatchResult& out, Prepared& p, TimePoint now);
     std::expected<BatchResult, pg::PgError> process_once(pg::Connection& db, const std::vector<InMessage>& batch);
     std::shared_ptr<const json::SchemaRegistry> schemas_;
@@ -105,7 +107,7 @@ private:
     // race, a dead letter).
     bool pipeline_ = true;
     bool fast_ = false;  // this attempt runs on the fast path
-    std::unique_ptr<store::ReasonCache> reasons_;  // this transaction's reference rows (reset per batch)
+    std::unique_ptr<store::ReferenceCache> reasons_;  // this transaction's reference rows (reset per batch)
     metrics::Counter& fast_fallbacks_;
 };
 

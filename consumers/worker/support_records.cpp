@@ -136,6 +136,91 @@ std::expected<Preflight, pg::PgError> preflight(pg::Connection& db, const std::s
     return p;
 }
 
+std::expected<std::vector<Preflight>, pg::PgError> preflight_set(pg::Connection& db,
+                                                                 const std::vector<std::string>& command_ids,
+                                                                 const std::vector<std::string>& notice_nos) {
+    auto r = db.exec_prepared(
+        "ocms_worker_preflight_set",
+        "WITH parked AS (SELECT notice_no, first_command_id FROM ocms_parked_notice "
+        "WHERE notice_no = ANY($2::text[]) ORDER BY notice_no FOR SHARE) "
+        "SELECT c.ord, p.first_command_id, i.reply::text, pc.status, i.command_type, i.payload_sha256 "
+        "FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS c(command_id, notice_no, ord) "
+        "LEFT JOIN parked p ON p.notice_no = c.notice_no "
+        "LEFT JOIN ocms_command_inbox i ON i.command_id = c.command_id "
+        "LEFT JOIN ocms_parked_command pc ON pc.command_id = c.command_id ORDER BY c.ord",
+        {pg::text_array(command_ids), pg::text_array(notice_nos)});
+    if (!r) return std::unexpected(r.error());
+    if (std::size_t(r->rows()) != command_ids.size())
+        return std::unexpected(pg::PgError{"", "preflight_set: one row per command expected", FaultKind::permanent});
+    std::vector<Preflight> out(command_ids.size());
+    for (int i = 0; i < r->rows(); ++i) {
+        auto& p = out[std::size_t(r->get_int(i, 0) - 1)];
+        p.parked_first = r->opt(i, 1);
+        p.inbox_reply = r->opt(i, 2);
+        p.own_parked_status = r->opt(i, 3);
+        p.inbox_type = r->opt(i, 4);
+        p.inbox_sha256 = r->opt(i, 5);
+    }
+    return out;
+}
+
+std::expected<void, pg::PgError> record_set(pg::Connection& db, const std::vector<RecordRow>& rows, bool defer) {
+    if (rows.empty()) return {};
+    // The rows as one JSON array (jsonb_to_recordset): one parameter, typed columns; a member
+    // left out is NULL.
+    rapidjson::StringBuffer sb;
+    json::Writer w(sb);
+    w.StartArray();
+    for (const auto& rr : rows) {
+        const AuditRow& r = *rr.row;
+        w.StartObject();
+        json::kv(w, "command_id", r.command_id);
+        json::kv(w, "notice_no", r.notice_no);
+        json::kv(w, "command_type", r.command_type);
+        json::kv_if(w, "source", r.source);
+        json::kv_if(w, "officer", r.officer);
+        json::kv_if(w, "request_id", r.request_id);
+        json::kv_if(w, "trace_id", r.trace_id);
+        if (r.replay_of_json) json::kv_raw(w, "replay_of", *r.replay_of_json);
+        json::kv(w, "topic", r.topic);
+        json::kv(w, "kafka_partition", std::int64_t(r.partition));
+        json::kv(w, "kafka_offset", std::int64_t(r.offset));
+        json::kv(w, "outcome", outcome_name(r.outcome));
+        json::kv_if(w, "app_code", r.app_code);
+        json::kv_if(w, "message", r.message);
+        json::kv(w, "processed_at", format_offset(r.processed_at));
+        if (r.before_json) json::kv_raw(w, "before", *r.before_json);
+        if (rr.reply_json) {
+            json::kv(w, "inbox", true);
+            json::kv_raw(w, "reply", *rr.reply_json);
+            if (rr.batch_size) json::kv(w, "batch_size", std::int64_t(*rr.batch_size));
+            if (!r.payload_sha256.empty()) json::kv(w, "payload_sha256", r.payload_sha256);
+            json::kv_if(w, "caller", r.caller);
+        }
+        w.EndObject();
+    }
+    w.EndArray();
+    static const std::string sql =
+        "WITH u AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(command_id text, notice_no text, "
+        "command_type text, source text, officer text, request_id text, trace_id text, replay_of jsonb, topic text, "
+        "kafka_partition int, kafka_offset bigint, outcome text, app_code text, message text, processed_at timestamptz, "
+        "before jsonb, inbox boolean, reply jsonb, batch_size int, payload_sha256 text, caller text)), "
+        "inbox AS (INSERT INTO ocms_command_inbox (command_id, command_type, notice_no, request_id, source, "
+        "app_code, reply, batch_size, topic, kafka_partition, kafka_offset, processed_at, payload_sha256, caller) "
+        "SELECT command_id, command_type, notice_no, request_id, source, app_code, reply, batch_size, topic, "
+        "kafka_partition, kafka_offset, processed_at, payload_sha256, caller FROM u WHERE u.inbox) "
+        "INSERT INTO ocms_command_audit (command_id, notice_no, command_type, source, officer, request_id, trace_id, "
+        "replay_of, topic, kafka_partition, kafka_offset, outcome, app_code, message, changes, processed_at) "
+        "SELECT u.command_id, u.notice_no, u.command_type, u.source, u.officer, u.request_id, u.trace_id, u.replay_of, "
+        "u.topic, u.kafka_partition, u.kafka_offset, u.outcome, u.app_code, u.message, "
+        "CASE WHEN u.before IS NULL THEN NULL ELSE ("
+        "SELECT jsonb_object_agg(e.key, jsonb_build_object('before', u.before -> e.key, 'after', e.value)) "
+        "FROM ocms_valid_offence_notice v, jsonb_each(to_jsonb(v)) e WHERE v.notice_no = u.notice_no "
+        "AND (u.before -> e.key) IS DISTINCT FROM e.value AND e.key NOT IN ('upd_date', 'upd_user_id', 'is_sync')) END, "
+        "u.processed_at FROM u";
+    return run_prepared(db, "ocms_worker_record_set", sql, {std::string(sb.GetString(), sb.GetSize())}, defer);
+}
+
 std::expected<void, pg::PgError> record_applied(pg::Connection& db, const AuditRow& row, const std::string& reply_json,
                                                 std::optional<int> batch_size, bool defer) {
     static const std::string sql =

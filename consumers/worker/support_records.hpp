@@ -86,6 +86,26 @@ struct Preflight {
 std::expected<Preflight, pg::PgError> preflight(pg::Connection& db, const std::string& command_id,
                                                 const std::string& notice_no);
 
+// The preflight of many commands at once (a wave of a batch, issue 16), in one statement: the
+// parking rows of their notices locked FOR SHARE in notice order, then per command (in the order
+// given) what preflight() reads but the notice row (lock_notices reads and locks those of the
+// commands the inbox does not answer).
+std::expected<std::vector<Preflight>, pg::PgError> preflight_set(pg::Connection& db,
+                                                                 const std::vector<std::string>& command_ids,
+                                                                 const std::vector<std::string>& notice_nos);
+
+// One row of record_set: an audit row, and for an applied command its inbox row.
+struct RecordRow {
+    const AuditRow* row;
+    std::optional<std::string> reply_json;  // set: also the inbox row
+    std::optional<int> batch_size;
+};
+// The inbox and audit rows of many commands in one statement (what record_applied and
+// record_audit write one by one); defer as record_applied. Each row's changes are computed
+// against the notice as it is when the statement runs: the caller runs it after the commands'
+// effects and before any later effect on the same notices.
+std::expected<void, pg::PgError> record_set(pg::Connection& db, const std::vector<RecordRow>& rows, bool defer = false);
+
 // The inbox row (reply, batch size) and the audit row with the changes, in one statement.
 // defer: queue the statement on the connection (pg::Connection::defer) instead of running it:
 // the worker's fast path, where any error rolls the whole batch back.

@@ -16,6 +16,12 @@ import time
 
 import schemathesis
 
+# Imported here, at the top of the stack, not lazily from inside a generated case: anyio 4.16's
+# lazy importer compile()s its own source, which CPython 3.11.7 can fail with "SystemError: AST
+# constructor recursion depth mismatch" when it runs deep inside hypothesis's recursion (a CI run
+# of 2026-12-04 errored POST /api/cron/auto-revival/trigger that way, with every case passing).
+import schemathesis.transport.asgi  # noqa: F401  (imports anyio)
+
 
 def _b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")

@@ -43,13 +43,6 @@ REVIEWED = {
     ("producers/edge/reads/read_store.cpp", "offset"): "param(p, std::to_string(q.skip)): a placeholder",
     ("common/support/support_store.cpp", "one"): "a literal SELECT prefix + kDeadLetterCols",
     ("common/support/support_store.cpp", "order"): "a literal ORDER BY ... LIMIT $1 suffix",
-    ("consumers/worker/handlers/court_update.cpp", "table"):
-        "update()'s table name: the literals ocms_valid_offence_notice / eocms_valid_offence_notice of its callers",
-    ("consumers/worker/handlers/court_update.cpp", "s.column"):
-        "a column name from the fixed Set lists von_sets/internet_sets (literals)",
-    ("consumers/worker/handlers/court_update.cpp", "s.cast"): "a cast literal of the same fixed lists (\"::timestamptz\")",
-    ("consumers/worker/handlers/court_update.cpp", "extra"):
-        "update()'s extra SET clause: a literal of its callers, or empty",
     ("common/stage_store/stage_store.cpp", "c"):
         "search(): each condition is a literal with a $n placeholder pushed beside it",
     ("common/stage_store/stage_store.cpp", "where"): "' WHERE '/' AND ' + those conditions",

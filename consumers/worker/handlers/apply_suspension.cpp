@@ -34,35 +34,52 @@ std::expected<domain::ApplyTs, HandlerResult> parse_request(const json::Value& p
 
 }  // namespace suspension_apply
 
-std::expected<HandlerResult, pg::PgError> apply_suspension(HandlerContext& ctx) {
-    auto request = suspension_apply::parse_request(ctx.payload, ctx.command);
-    if (!request) return std::move(request.error());
-    const domain::ApplyTs& cmd = *request;
-
-    auto state = store::lock_notice(ctx.db, cmd.notice_no);
-    if (!state) return std::unexpected(state.error());
-    auto rows = store::reason_rows(ctx.db, cmd.suspension_type, cmd.reason, ctx.reasons);
-    if (!rows) return std::unexpected(rows.error());
-
-    auto decision = domain::decide_apply_ts(cmd, *state, *rows, ctx.now);
-    HandlerResult result{decision.code, decision.message, ""};
-    std::optional<long long> sr_no;
-    if (decision.effect) {
-        auto written = store::write_ts(ctx.db, cmd, *decision.effect, ctx.now);
-        if (!written) return std::unexpected(written.error());
-        sr_no = *written;
+// Decides each TS on its notice's locked state and writes the decided ones in one statement.
+std::expected<void, pg::PgError> apply_suspensions(SetContext& ctx, std::span<SetItem> items) {
+    struct Decided {
+        SetItem* item;
+        domain::ApplyTs cmd;
+        domain::TsDecision decision;
+    };
+    std::vector<Decided> decided;
+    decided.reserve(items.size());
+    for (auto& item : items) {
+        auto request = suspension_apply::parse_request(*item.payload, *item.command);
+        if (!request) {
+            item.result = std::move(request.error());
+            continue;
+        }
+        auto rows = store::reason_rows(ctx.db, request->suspension_type, request->reason, ctx.reasons);
+        if (!rows) return std::unexpected(rows.error());
+        std::optional<domain::NoticeState> state;
+        if (item.notice) state = item.notice->state;
+        auto decision = domain::decide_apply_ts(*request, state, *rows, ctx.now);
+        decided.push_back({&item, std::move(*request), std::move(decision)});
     }
-    // srNo and the due date on a success (no srNo when checking); nothing on a refusal.
-    if (decision.code == codes::kSuccess && decision.due_date_of_revival) {
-        rapidjson::StringBuffer sb;
-        json::Writer w(sb);
-        w.StartObject();
-        if (sr_no) json::kv(w, "srNo", std::int64_t(*sr_no));
-        json::kv(w, "dueDateOfRevival", format_local(*decision.due_date_of_revival));
-        w.EndObject();
-        result.data_json.assign(sb.GetString(), sb.GetSize());
+    std::vector<store::TsWrite> writes;
+    for (const auto& d : decided)
+        if (d.decision.effect) writes.push_back({&d.cmd, &*d.decision.effect});
+    auto sr_nos = store::write_ts(ctx.db, writes, ctx.now);
+    if (!sr_nos) return std::unexpected(sr_nos.error());
+
+    std::size_t written = 0;
+    for (auto& d : decided) {
+        std::optional<long long> sr_no;
+        if (d.decision.effect) sr_no = (*sr_nos)[written++];
+        HandlerResult result{d.decision.code, d.decision.message, ""};
+        // srNo and the due date on a success (no srNo when checking); nothing on a refusal.
+        if (d.decision.code == codes::kSuccess && d.decision.due_date_of_revival) {
+            rapidjson::StringBuffer sb;
+            json::Writer w(sb);
+            w.StartObject();
+            if (sr_no) json::kv(w, "srNo", std::int64_t(*sr_no));
+            json::kv(w, "dueDateOfRevival", format_local(*d.decision.due_date_of_revival));
+            w.EndObject();
+            result.data_json.assign(sb.GetString(), sb.GetSize());
+        }
+        d.item->result = std::move(result);
     }
-    return result;
+    return {};
 }
 
 }  // namespace ocms::worker

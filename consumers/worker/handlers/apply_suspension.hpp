@@ -1,7 +1,7 @@
 #pragma once
 // suspension.apply (spec 002): the pure half of the handler, unit-tested without a database: the
 // payload (schemas/commands/suspension.apply.v1, read through contract::SuspensionApply) and its
-// envelope as the rules' command. The handler itself is apply_suspension() in handler.hpp.
+// envelope as the rules' command. The handler itself is apply_suspensions() in handler.hpp.
 #include "domain/suspension.hpp"
 #include "handler.hpp"
 #include "json/json.hpp"

@@ -5,6 +5,7 @@
 // reference data, the decision, and its effect in the caller's transaction.
 #include "change_stage.hpp"
 
+#include "notice_store.hpp"
 #include "stage_store/stage_store.hpp"
 
 namespace ocms::worker {
@@ -149,31 +150,62 @@ HandlerResult toppan_result(const domain::ToppanDecision& d, const std::optional
 
 }  // namespace stage_change
 
-std::expected<HandlerResult, pg::PgError> change_stage(HandlerContext& ctx) {
-    auto request = stage_change::parse_request(ctx.payload);
-    if (!request) return stage_change::fault_result(request.error());
-    const auto& cmd = request->change;
-
-    auto notice = stage_store::load_notice(ctx.db, cmd.notice_no, stage_store::Lock::for_update);
-    if (!notice) return std::unexpected(notice.error());
-    auto ref = stage_store::load_reference(ctx.db);
-    if (!ref) return std::unexpected(ref.error());
-
-    if (request->mode == stage_change::Mode::toppan) {
-        auto decision = domain::classify_toppan(*notice, *cmd.current_stage, *request->processing_date, *ref, ctx.now);
-        if (decision.effect) {
-            auto written = stage_store::apply_effect(ctx.db, cmd.notice_no, *decision.effect, cmd.officer, ctx.now);
-            if (!written) return std::unexpected(written.error());
+// Decides each change on its notice as loaded (locked) and the stage reference data (read once
+// per batch), then writes the decided effects in one statement.
+std::expected<void, pg::PgError> change_stages(SetContext& ctx, std::span<SetItem> items) {
+    std::vector<std::optional<stage_change::Request>> requests(items.size());
+    std::vector<std::string> notices;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        auto request = stage_change::parse_request(*items[i].payload);
+        if (!request) {
+            items[i].result = stage_change::fault_result(request.error());
+            continue;
         }
-        return stage_change::toppan_result(decision, *notice);
+        notices.push_back(request->change.notice_no.value());
+        requests[i] = std::move(*request);
+    }
+    auto loaded = stage_store::load_notices(ctx.db, notices, stage_store::Lock::for_update);
+    if (!loaded) return std::unexpected(loaded.error());
+    const domain::StageReference* ref = nullptr;
+    std::optional<domain::StageReference> own;
+    if (ctx.reasons && ctx.reasons->stage) {
+        ref = &*ctx.reasons->stage;
+    } else if (!notices.empty()) {
+        auto r = stage_store::load_reference(ctx.db);
+        if (!r) return std::unexpected(r.error());
+        if (ctx.reasons) ref = &ctx.reasons->stage.emplace(std::move(*r));
+        else ref = &own.emplace(std::move(*r));
     }
 
-    auto decision = domain::decide_stage_change(cmd, *notice, *ref, ctx.now);
-    if (decision.effect) {
-        auto written = stage_store::apply_effect(ctx.db, cmd.notice_no, *decision.effect, cmd.officer, ctx.now);
-        if (!written) return std::unexpected(written.error());
+    struct Decided {
+        std::size_t index;
+        std::optional<domain::StageChangeEffect> effect;
+    };
+    std::vector<Decided> decided;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (!requests[i]) continue;
+        const auto& request = *requests[i];
+        const auto& cmd = request.change;
+        std::optional<domain::StageNotice> notice;
+        if (auto it = loaded->find(cmd.notice_no.value()); it != loaded->end()) notice = it->second;
+        if (request.mode == stage_change::Mode::toppan) {
+            auto decision = domain::classify_toppan(notice, *cmd.current_stage, *request.processing_date, *ref, ctx.now);
+            items[i].result = stage_change::toppan_result(decision, notice);
+            decided.push_back({i, std::move(decision.effect)});
+        } else {
+            auto decision = domain::decide_stage_change(cmd, notice, *ref, ctx.now);
+            items[i].result = stage_change::change_result(decision);
+            decided.push_back({i, std::move(decision.effect)});
+        }
     }
-    return stage_change::change_result(decision);
+    std::vector<stage_store::EffectWrite> writes;
+    for (const auto& d : decided)
+        if (d.effect) {
+            const auto& cmd = requests[d.index]->change;
+            writes.push_back({&cmd.notice_no, &*d.effect, cmd.officer});
+        }
+    if (auto r = stage_store::apply_effects(ctx.db, writes, ctx.now); !r) return std::unexpected(r.error());
+    return {};
 }
 
 }  // namespace ocms::worker

@@ -13,9 +13,12 @@
 #include "court/court_record.hpp"
 #include "domain/audit.hpp"
 #include "handler.hpp"
+#include "handlers/notice_store.hpp"
+#include "stage_store/stage_store.hpp"
 
 #include "core/money.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,59 +30,88 @@ namespace {
 
 namespace f = domain::court_field;
 
-// One column to set: a fixed name from the whitelists below, its value as text (nullopt = NULL),
-// and the cast its placeholder needs.
-struct Set {
-    std::string_view column;
-    pg::Param value;
-    std::string_view cast;  // "" or "::timestamptz", "::numeric"
-};
-
-pg::Param text_of(const domain::Field<std::string>& v) { return v.get(); }
-pg::Param time_of(const domain::Field<TimePoint>& v) {
-    return v.has_value() ? pg::Param(format_offset(v.value())) : std::nullopt;
-}
-pg::Param cents_of(const domain::Field<std::int64_t>& v) {
-    return v.has_value() ? pg::Param(money::format_cents(v.value())) : std::nullopt;
-}
-
-// VON columns of spec 001's data mapping (payment_allowance -> payment_allowance_flag).
-std::vector<Set> von_sets(const domain::CourtUpdate& u) {
-    std::vector<Set> s;
-    if (u.suspension_type.present()) s.push_back({"suspension_type", text_of(u.suspension_type), ""});
-    if (u.atoms_flag.present()) s.push_back({"atoms_flag", text_of(u.atoms_flag), ""});
-    if (u.last_processing_date.present())
-        s.push_back({"last_processing_date", time_of(u.last_processing_date), "::timestamptz"});
-    if (u.next_processing_stage.present()) s.push_back({"next_processing_stage", text_of(u.next_processing_stage), ""});
-    if (u.amount_payable_cents.present()) s.push_back({"amount_payable", cents_of(u.amount_payable_cents), "::numeric"});
-    if (u.payment_allowance.present()) s.push_back({"payment_allowance_flag", text_of(u.payment_allowance), ""});
-    if (u.epr_reason_of_suspension.present())
-        s.push_back({"epr_reason_of_suspension", text_of(u.epr_reason_of_suspension), ""});
-    return s;
-}
-
-// The internet-zone copy has no atoms_flag (schemas/sql/0001_core.sql); the rest as VON.
-std::vector<Set> internet_sets(const domain::CourtUpdate& u) {
-    std::vector<Set> s = von_sets(u);
-    std::erase_if(s, [](const Set& x) { return x.column == "atoms_flag"; });
-    return s;
-}
-
-// UPDATE <table> SET <col> = $n<cast>, ..., <audit> WHERE notice_no = $1. Column names come from
-// the fixed lists above only; every value is a parameter.
-std::expected<pg::Result, pg::PgError> update(pg::Connection& db, std::string_view table, const std::vector<Set>& sets,
-                                              const std::string& notice, const std::string& at, const std::string& user,
-                                              std::string_view extra) {
-    pg::Params params{notice, at, user};
-    std::string sql = "UPDATE " + std::string(table) + " SET ";
-    for (const auto& s : sets) {
-        params.push_back(s.value);
-        sql += std::string(s.column) + " = $" + std::to_string(params.size()) + std::string(s.cast) + ", ";
+// A field of the update as the set statement reads it: "p_<column>": true when the field is
+// present (absent = unchanged), "<column>": its value when it has one (left out = NULL).
+template <class T, class Write>
+void field(json::Writer& w, const char* present_key, const char* value_key, const domain::Field<T>& f, Write write) {
+    if (!f.present()) return;
+    json::kv(w, present_key, true);
+    if (f.has_value()) {
+        w.Key(value_key);
+        write(f.value());
     }
-    sql += "upd_date = $2::timestamptz, upd_user_id = $3";
-    sql += extra;
-    sql += " WHERE notice_no = $1";
-    return db.exec(sql, params);
+}
+
+// Writes decided updates, at most one per notice, in one statement: exactly the fields present
+// (VON: spec 001's data mapping, payment_allowance -> payment_allowance_flag; the internet-zone
+// copy for the columns it has, all but atoms_flag, as the internet zone's audit user;
+// ocms_offence_notice_detail.last_eburar_update, made with the value when the row is missing, and
+// cleared only where a row exists).
+store::Db<void> write_updates(pg::Connection& db, const std::vector<std::pair<const domain::CourtUpdate*, std::string_view>>& writes,
+                              TimePoint now) {
+    if (writes.empty()) return {};
+    rapidjson::StringBuffer sb;
+    json::Writer w(sb);
+    auto text = [&](const std::string& v) { w.String(v.data(), rapidjson::SizeType(v.size())); };
+    auto time = [&](const TimePoint& t) { text(format_offset(t)); };
+    auto cents = [&](const std::int64_t& c) { text(money::format_cents(c)); };
+    w.StartArray();
+    for (const auto& [u, officer] : writes) {
+        w.StartObject();
+        json::kv(w, "notice_no", u->notice_no.value());
+        json::kv(w, "officer", officer);
+        field(w, "p_suspension_type", "suspension_type", u->suspension_type, text);
+        field(w, "p_atoms_flag", "atoms_flag", u->atoms_flag, text);
+        field(w, "p_last_processing_date", "last_processing_date", u->last_processing_date, time);
+        field(w, "p_next_processing_stage", "next_processing_stage", u->next_processing_stage, text);
+        field(w, "p_amount_payable", "amount_payable", u->amount_payable_cents, cents);
+        field(w, "p_payment_allowance_flag", "payment_allowance_flag", u->payment_allowance, text);
+        field(w, "p_epr_reason_of_suspension", "epr_reason_of_suspension", u->epr_reason_of_suspension, text);
+        const bool internet = u->suspension_type.present() || u->last_processing_date.present() ||
+                              u->next_processing_stage.present() || u->amount_payable_cents.present() ||
+                              u->payment_allowance.present() || u->epr_reason_of_suspension.present();
+        json::kv(w, "von", internet || u->atoms_flag.present());
+        json::kv(w, "ez", internet);
+        if (u->last_eburar_update.has_value()) {
+            json::kv(w, "eburar", std::string_view("set"));
+            json::kv(w, "eburar_value", u->last_eburar_update.value());
+        } else if (u->last_eburar_update.is_null()) {
+            json::kv(w, "eburar", std::string_view("clear"));
+        }
+        w.EndObject();
+    }
+    w.EndArray();
+    // Each column: the new value when its field is present, else as it is.
+#define OCMS_COURT_SET(t, col) #col " = CASE WHEN u.p_" #col " THEN u." #col " ELSE " #t "." #col " END, "
+    auto r = db.exec_prepared(
+        "ocms_worker_court_updates",
+        "WITH u AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(notice_no text, officer text, "
+        "p_suspension_type boolean, suspension_type text, p_atoms_flag boolean, atoms_flag text, "
+        "p_last_processing_date boolean, last_processing_date timestamptz, p_next_processing_stage boolean, "
+        "next_processing_stage text, p_amount_payable boolean, amount_payable numeric, p_payment_allowance_flag boolean, "
+        "payment_allowance_flag text, p_epr_reason_of_suspension boolean, epr_reason_of_suspension text, von boolean, "
+        "ez boolean, eburar text, eburar_value text)), "
+        "von AS (UPDATE ocms_valid_offence_notice v SET " OCMS_COURT_SET(v, suspension_type) OCMS_COURT_SET(v, atoms_flag)
+            OCMS_COURT_SET(v, last_processing_date) OCMS_COURT_SET(v, next_processing_stage)
+                OCMS_COURT_SET(v, amount_payable) OCMS_COURT_SET(v, payment_allowance_flag)
+                    OCMS_COURT_SET(v, epr_reason_of_suspension)
+        "upd_date = $2::timestamptz, upd_user_id = u.officer, is_sync = 'N' FROM u "
+        "WHERE v.notice_no = u.notice_no AND u.von), "
+        "ez AS (UPDATE eocms_valid_offence_notice e SET " OCMS_COURT_SET(e, suspension_type)
+            OCMS_COURT_SET(e, last_processing_date) OCMS_COURT_SET(e, next_processing_stage)
+                OCMS_COURT_SET(e, amount_payable) OCMS_COURT_SET(e, payment_allowance_flag)
+                    OCMS_COURT_SET(e, epr_reason_of_suspension)
+        "upd_date = $2::timestamptz, upd_user_id = $3 FROM u WHERE e.notice_no = u.notice_no AND u.ez), "
+        "det AS (INSERT INTO ocms_offence_notice_detail (notice_no, last_eburar_update, cre_date, cre_user_id) "
+        "SELECT notice_no, eburar_value, $2::timestamptz, officer FROM u WHERE u.eburar = 'set' "
+        "ON CONFLICT (notice_no) DO UPDATE SET last_eburar_update = EXCLUDED.last_eburar_update, "
+        "upd_date = EXCLUDED.cre_date, upd_user_id = EXCLUDED.cre_user_id) "
+        "UPDATE ocms_offence_notice_detail d SET last_eburar_update = NULL, upd_date = $2::timestamptz, "
+        "upd_user_id = u.officer FROM u WHERE d.notice_no = u.notice_no AND u.eburar = 'clear'",
+        {std::string(sb.GetString(), sb.GetSize()), format_offset(now), std::string(domain::audit_user::kInternet)});
+#undef OCMS_COURT_SET
+    if (!r) return std::unexpected(r.error());
+    return {};
 }
 
 std::string reply_data(const domain::CourtDecision& d) {
@@ -97,56 +129,51 @@ std::string reply_data(const domain::CourtDecision& d) {
 
 }  // namespace
 
-std::expected<HandlerResult, pg::PgError> court_update(HandlerContext& ctx) {
-    auto record = court::check_court_record(ctx.payload);
-    if (!record)
-        return HandlerResult{domain::court_message::kInvalidData.code, std::string(domain::court_message::kInvalidData),
-                             court::errors_json(record.error())};
-    const domain::CourtUpdate& u = *record;
-    const std::string& notice = u.notice_no.value();
-
-    // The notice, locked, before anything is decided.
-    auto von = ctx.db.exec("SELECT 1 FROM ocms_valid_offence_notice WHERE notice_no = $1 FOR UPDATE", {notice});
-    if (!von) return std::unexpected(von.error());
-    bool stage_known = false;
-    if (u.next_processing_stage.has_value()) {
-        auto stage = ctx.db.exec("SELECT 1 FROM ocms_processing_stage WHERE stage = $1", {u.next_processing_stage.value()});
-        if (!stage) return std::unexpected(stage.error());
-        stage_known = stage->rows() == 1;
+// Checks each record, decides it on whether its notice exists (locked by the processor) and
+// whether its stage is known (the stage reference data, read once per batch), then writes the
+// decided updates in one statement.
+std::expected<void, pg::PgError> court_updates(SetContext& ctx, std::span<SetItem> items) {
+    std::vector<std::optional<domain::CourtUpdate>> records(items.size());
+    bool any_stage = false;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        auto record = court::check_court_record(*items[i].payload);
+        if (!record) {
+            items[i].result = HandlerResult{domain::court_message::kInvalidData.code,
+                                            std::string(domain::court_message::kInvalidData),
+                                            court::errors_json(record.error())};
+            continue;
+        }
+        any_stage = any_stage || record->next_processing_stage.has_value();
+        records[i] = std::move(*record);
     }
-
-    auto decision = domain::decide_court_update(u, von->rows() == 1, stage_known);
-    HandlerResult result{decision.code, decision.message, reply_data(decision)};
-    if (!decision.code.is_success() || decision.updated_fields.empty()) return result;
-
-    const std::string at = format_offset(ctx.now);
-    const std::string& officer = ctx.command.officer;  // the edge sends "CAS"
-    if (auto sets = von_sets(u); !sets.empty()) {
-        auto r = update(ctx.db, "ocms_valid_offence_notice", sets, notice, at, officer, ", is_sync = 'N'");
-        if (!r) return std::unexpected(r.error());
+    std::optional<domain::StageReference> own;
+    const domain::StageReference* ref = nullptr;
+    if (any_stage) {
+        if (ctx.reasons && ctx.reasons->stage) {
+            ref = &*ctx.reasons->stage;
+        } else {
+            auto r = stage_store::load_reference(ctx.db);
+            if (!r) return std::unexpected(r.error());
+            ref = ctx.reasons ? &ctx.reasons->stage.emplace(std::move(*r)) : &own.emplace(std::move(*r));
+        }
     }
-    if (auto sets = internet_sets(u); !sets.empty()) {
-        // The internet zone's audit user, as the other handlers write it.
-        auto r = update(ctx.db, "eocms_valid_offence_notice", sets, notice, at, std::string(domain::audit_user::kInternet), "");
-        if (!r) return std::unexpected(r.error());
+    std::vector<std::pair<const domain::CourtUpdate*, std::string_view>> writes;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (!records[i]) continue;
+        const domain::CourtUpdate& u = *records[i];
+        bool stage_known = false;
+        if (u.next_processing_stage.has_value())
+            stage_known = std::any_of(ref->stages.begin(), ref->stages.end(), [&](const domain::StageRow& s) {
+                return s.stage.value() == u.next_processing_stage.value();
+            });
+        auto decision = domain::decide_court_update(u, items[i].notice != nullptr, stage_known);
+        items[i].result = HandlerResult{decision.code, decision.message, reply_data(decision)};
+        // The officer is the envelope's: the edge sends "CAS".
+        if (decision.code.is_success() && !decision.updated_fields.empty())
+            writes.emplace_back(&u, items[i].command->officer);
     }
-    if (u.last_eburar_update.has_value()) {
-        // The detail row may not exist yet: make it with the value.
-        auto r = ctx.db.exec(
-            "INSERT INTO ocms_offence_notice_detail (notice_no, last_eburar_update, cre_date, cre_user_id) "
-            "VALUES ($1, $2, $3::timestamptz, $4) ON CONFLICT (notice_no) DO UPDATE SET "
-            "last_eburar_update = EXCLUDED.last_eburar_update, upd_date = EXCLUDED.cre_date, upd_user_id = EXCLUDED.cre_user_id",
-            {notice, u.last_eburar_update.value(), at, officer});
-        if (!r) return std::unexpected(r.error());
-    } else if (u.last_eburar_update.is_null()) {
-        // Clearing needs no row: a missing one has nothing to clear.
-        auto r = ctx.db.exec(
-            "UPDATE ocms_offence_notice_detail SET last_eburar_update = NULL, upd_date = $2::timestamptz, upd_user_id = $3 "
-            "WHERE notice_no = $1",
-            {notice, at, officer});
-        if (!r) return std::unexpected(r.error());
-    }
-    return result;
+    if (auto r = write_updates(ctx.db, writes, ctx.now); !r) return std::unexpected(r.error());
+    return {};
 }
 
 }  // namespace ocms::worker

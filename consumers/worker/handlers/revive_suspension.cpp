@@ -11,6 +11,8 @@
 #include "domain/audit.hpp"
 #include "notice_store.hpp"
 
+#include <algorithm>
+
 namespace ocms::worker {
 
 namespace revival_apply {
@@ -32,137 +34,213 @@ std::expected<Request, HandlerResult> parse_request(const json::Value& payload) 
 
 }  // namespace revival_apply
 
-std::expected<HandlerResult, pg::PgError> revive_suspension(HandlerContext& ctx) {
-    auto request = revival_apply::parse_request(ctx.payload);
-    if (!request) return std::move(request.error());
-    const domain::ReviveTs& cmd = request->revive;
-    const std::string& notice = cmd.notice_no.value();
+namespace {
 
-    // The notice, locked, with its stage facts.
-    auto von = ctx.db.exec(
-        "SELECT v.last_processing_stage, coalesce(s.is_court_stage, false), v.suspension_type, v.payment_status "
-        "FROM ocms_valid_offence_notice v LEFT JOIN ocms_processing_stage s ON s.stage = v.last_processing_stage "
-        "WHERE v.notice_no = $1 FOR UPDATE OF v",
-        {notice});
-    if (!von) return std::unexpected(von.error());
-    std::optional<domain::RevivalNotice> state;
-    if (von->rows() == 1)
-        state = domain::RevivalNotice{Stage(std::string(von->get(0, 0))), von->get_bool(0, 1), von->opt(0, 2),
-                                      von->opt(0, 3)};
-    // The latest open record of the requested type.
-    std::optional<domain::SuspensionRecord> record;
-    bool loops = false;
-    if (state) {
-        auto rec = ctx.db.exec(
-            "SELECT sr_no, suspension_type, reason_of_suspension, "
-            "(extract(epoch FROM due_date_of_revival) * 1000000)::bigint "
-            "FROM ocms_suspended_notice WHERE notice_no = $1 AND suspension_type = $2 AND date_of_revival IS NULL "
-            "ORDER BY sr_no DESC LIMIT 1",
-            {notice, cmd.suspension_type});
-        if (!rec) return std::unexpected(rec.error());
-        if (rec->rows() == 1) {
-            record = domain::SuspensionRecord{rec->get_int(0, 0), std::string(rec->get(0, 1)),
-                                              ReasonCode(std::string(rec->get(0, 2))), std::nullopt};
-            if (!rec->is_null(0, 3)) record->due_date_of_revival = from_micros(rec->get_int(0, 3));
-            auto rule = ctx.db.exec(
-                "SELECT looping FROM ocms_suspension_reason_rule WHERE suspension_type = $1 AND reason_of_suspension = $2",
-                {record->suspension_type, record->reason.value()});
-            if (!rule) return std::unexpected(rule.error());
-            loops = rule->rows() == 1 && rule->get_bool(0, 0);
-        }
+// The latest unrevived record of the requested type, of every notice asked about (one statement).
+store::Db<std::map<std::string, domain::SuspensionRecord>> open_records(
+    pg::Connection& db, const std::vector<std::pair<std::string, std::string>>& notice_types) {
+    std::map<std::string, domain::SuspensionRecord> out;
+    if (notice_types.empty()) return out;
+    std::vector<std::string> notices, types;
+    for (const auto& [n, t] : notice_types) {
+        notices.push_back(n);
+        types.push_back(t);
     }
-    auto reason_row = ctx.db.exec(
-        "SELECT description, status = 'A' FROM ocms_revival_reason WHERE revival_reason = $1", {cmd.revival_reason.value()});
-    if (!reason_row) return std::unexpected(reason_row.error());
-    std::optional<domain::RevivalReasonRow> reason;
-    if (reason_row->rows() == 1)
-        reason = domain::RevivalReasonRow{cmd.revival_reason, std::string(reason_row->get(0, 0)), reason_row->get_bool(0, 1)};
+    auto rec = db.exec_prepared(
+        "ocms_worker_open_records",
+        "SELECT DISTINCT ON (s.notice_no) s.notice_no, s.sr_no, s.suspension_type, s.reason_of_suspension, "
+        "(extract(epoch FROM s.due_date_of_revival) * 1000000)::bigint "
+        "FROM unnest($1::text[], $2::text[]) AS u(notice_no, suspension_type) "
+        "JOIN ocms_suspended_notice s ON s.notice_no = u.notice_no AND s.suspension_type = u.suspension_type "
+        "AND s.date_of_revival IS NULL ORDER BY s.notice_no, s.sr_no DESC",
+        {pg::text_array(notices), pg::text_array(types)});
+    if (!rec) return std::unexpected(rec.error());
+    for (int i = 0; i < rec->rows(); ++i) {
+        domain::SuspensionRecord r{rec->get_int(i, 1), std::string(rec->get(i, 2)),
+                                   ReasonCode(std::string(rec->get(i, 3))), std::nullopt};
+        if (!rec->is_null(i, 4)) r.due_date_of_revival = from_micros(rec->get_int(i, 4));
+        out.emplace(std::string(rec->get(i, 0)), std::move(r));
+    }
+    return out;
+}
 
-    // Spec 004 4.1: next_processing_date = now + REVIVAL / NEXT_PROCESSING_DAYS (seeded 2).
-    auto days_row = ctx.db.exec(
-        "SELECT value FROM ocms_parameter WHERE parameter_id = 'REVIVAL' AND code = 'NEXT_PROCESSING_DAYS'", {});
-    if (!days_row) return std::unexpected(days_row.error());
-    std::optional<std::string_view> days_text;
-    if (days_row->rows() == 1 && !days_row->is_null(0, 0)) days_text = days_row->get(0, 0);
-    const auto days = domain::parse_next_processing_days(days_text);
-    if (!days && state && state->suspension_type)
-        log::warn("revival parameter missing or corrupt",
-                  {{"commandId", ctx.command.command_id.value()}, {"noticeNo", notice},
-                   {"parameter", "REVIVAL/NEXT_PROCESSING_DAYS"}, {"value", std::string(days_text.value_or("<missing>"))}});
-
-    auto decision = domain::decide_revival(cmd, state, record, reason, loops, ctx.now, days);
-    HandlerResult result{decision.code, decision.message, ""};
-    if (!decision.effect) return result;
-
-    const auto& e = *decision.effect;
-    const std::string at = format_offset(ctx.now);
-    pg::Param remarks = cmd.remarks ? pg::Param(*cmd.remarks) : std::nullopt;
-    auto von_upd = ctx.db.exec(
-        "UPDATE ocms_valid_offence_notice SET suspension_type = NULL, epr_reason_of_suspension = NULL, "
+// Writes decided revivals, at most one per notice, in one statement: VON (spec 004 4.1), every
+// open record of the type up to the decided one, the internet-zone copy.
+store::Db<void> write_revivals(pg::Connection& db, const std::vector<std::pair<const domain::ReviveTs*, const domain::ReviveEffect*>>& writes,
+                               TimePoint now) {
+    if (writes.empty()) return {};
+    rapidjson::StringBuffer sb;
+    json::Writer w(sb);
+    w.StartArray();
+    for (const auto& [cmd, e] : writes) {
+        w.StartObject();
+        json::kv(w, "notice_no", cmd->notice_no.value());
+        json::kv(w, "suspension_type", cmd->suspension_type);
+        json::kv(w, "next_date", format_offset(e->next_processing_date));
+        json::kv(w, "refund", e->refund_identified);
+        json::kv(w, "dor", format_offset(e->date_of_revival));
+        json::kv(w, "reason", cmd->revival_reason.value());
+        json::kv(w, "officer", cmd->officer);
+        json::kv_if(w, "remarks", cmd->remarks);
+        json::kv(w, "sr_no", std::int64_t(e->sr_no));
+        w.EndObject();
+    }
+    w.EndArray();
+    auto r = db.exec_prepared(
+        "ocms_worker_write_revivals",
+        "WITH u AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(notice_no text, suspension_type text, "
+        "next_date timestamptz, refund boolean, dor timestamptz, reason text, officer text, remarks text, sr_no bigint)), "
+        "von AS (UPDATE ocms_valid_offence_notice v SET suspension_type = NULL, epr_reason_of_suspension = NULL, "
         "epr_date_of_suspension = NULL, crs_reason_of_suspension = NULL, crs_date_of_suspension = NULL, "
-        "due_date_of_revival = NULL, next_processing_date = $2::timestamptz, "
-        "refund_identified_date = CASE WHEN $3 THEN $4::timestamptz ELSE refund_identified_date END, "
-        "is_sync = 'N', upd_date = $4::timestamptz, upd_user_id = $5 WHERE notice_no = $1",
-        {notice, format_offset(e.next_processing_date), std::string(e.refund_identified ? "true" : "false"), at,
-         cmd.officer});
-    if (!von_upd) return std::unexpected(von_upd.error());
-    auto rec_upd = ctx.db.exec(
-        "UPDATE ocms_suspended_notice SET date_of_revival = $3::timestamptz, revival_reason = $4, "
-        "officer_authorising_revival = $5, revival_remarks = $6, upd_date = $3::timestamptz, upd_user_id = $5 "
-        "WHERE notice_no = $1 AND suspension_type = $2 AND date_of_revival IS NULL AND sr_no <= $7",
-        {notice, cmd.suspension_type, format_offset(e.date_of_revival), cmd.revival_reason.value(), cmd.officer, remarks,
-         std::to_string(e.sr_no)});
-    if (!rec_upd) return std::unexpected(rec_upd.error());
-    auto mirror = ctx.db.exec(
-        "UPDATE eocms_valid_offence_notice SET suspension_type = NULL, epr_reason_of_suspension = NULL, "
-        "crs_reason_of_suspension = NULL, due_date_of_revival = NULL, upd_date = $2::timestamptz, "
-        "upd_user_id = $3 WHERE notice_no = $1",
-        {notice, at, std::string(domain::audit_user::kInternet)});
-    if (!mirror) return std::unexpected(mirror.error());
+        "due_date_of_revival = NULL, next_processing_date = u.next_date, "
+        "refund_identified_date = CASE WHEN u.refund THEN $2::timestamptz ELSE v.refund_identified_date END, "
+        "is_sync = 'N', upd_date = $2::timestamptz, upd_user_id = u.officer FROM u WHERE v.notice_no = u.notice_no), "
+        "rec AS (UPDATE ocms_suspended_notice s SET date_of_revival = u.dor, revival_reason = u.reason, "
+        "officer_authorising_revival = u.officer, revival_remarks = u.remarks, upd_date = u.dor, upd_user_id = u.officer "
+        "FROM u WHERE s.notice_no = u.notice_no AND s.suspension_type = u.suspension_type "
+        "AND s.date_of_revival IS NULL AND s.sr_no <= u.sr_no) "
+        "UPDATE eocms_valid_offence_notice e SET suspension_type = NULL, epr_reason_of_suspension = NULL, "
+        "crs_reason_of_suspension = NULL, due_date_of_revival = NULL, upd_date = $2::timestamptz, upd_user_id = $3 "
+        "FROM u WHERE e.notice_no = u.notice_no",
+        {std::string(sb.GetString(), sb.GetSize()), format_offset(now), std::string(domain::audit_user::kInternet)});
+    if (!r) return std::unexpected(r.error());
+    return {};
+}
 
-    if (decision.loop_code) {
-        // The looping TS again, decided by the apply rules on the notice as it now is.
-        auto now_state = store::lock_notice(ctx.db, cmd.notice_no);
-        if (!now_state) return std::unexpected(now_state.error());
-        auto rows = store::reason_rows(ctx.db, "TS", *decision.loop_code, ctx.reasons);
-        if (!rows) return std::unexpected(rows.error());
-        auto again = domain::looping_reapply(cmd, *decision.loop_code);
-        auto reapply = domain::decide_apply_ts(again, *now_state, *rows, ctx.now);
-        result.message = domain::looping_message(*decision.loop_code, reapply);
-        if (reapply.effect) {
-            auto sr = store::write_ts(ctx.db, again, *reapply.effect, ctx.now);
-            if (!sr) return std::unexpected(sr.error());
-            rapidjson::StringBuffer sb;
-            json::Writer w(sb);
-            w.StartObject();
-            json::kv(w, "srNo", std::int64_t(*sr));
-            json::kv(w, "dueDateOfRevival", format_local(reapply.effect->due_date_of_revival));
-            json::kv(w, "loopingCode", std::string_view(decision.loop_code->value()));
-            w.EndObject();
-            result.data_json.assign(sb.GetString(), sb.GetSize());
-        }
+// The HST register (domain::hst_register_entry_ends), after the revival is written.
+store::Db<void> end_hst_entry(pg::Connection& db, const domain::ReviveTs& cmd, const std::string& id) {
+    // Lock the register row first: two workers reviving two notices of one tenant must not both
+    // see the other's notice still open and both keep the row.
+    auto lock = db.exec("SELECT 1 FROM ocms_hst WHERE id_no = $1 FOR UPDATE", {id});
+    if (!lock) return std::unexpected(lock.error());
+    auto open = db.exec(
+        "SELECT count(*) FROM ocms_offence_notice_owner_driver o JOIN ocms_valid_offence_notice v USING (notice_no)"
+        " JOIN LATERAL (SELECT reason_of_suspension FROM ocms_suspended_notice s WHERE s.notice_no = v.notice_no"
+        "   AND s.suspension_type = 'TS' AND s.date_of_revival IS NULL ORDER BY sr_no DESC LIMIT 1) l ON true"
+        " WHERE o.id_no = $1 AND v.suspension_type = 'TS' AND l.reason_of_suspension = 'HST'",
+        {id});
+    if (!open) return std::unexpected(open.error());
+    if (domain::hst_register_entry_ends(cmd, open->get_int(0, 0))) {
+        auto del = db.exec("DELETE FROM ocms_hst WHERE id_no = $1", {id});
+        if (!del) return std::unexpected(del.error());
     }
-    // The HST register (domain::hst_register_entry_ends).
-    if (cmd.channel == domain::RevivalChannel::hst) {
-        if (const auto& id = request->hst_id_no) {
-            // Lock the register row first: two workers reviving two notices of one tenant must
-            // not both see the other's notice still open and both keep the row.
-            auto lock = ctx.db.exec("SELECT 1 FROM ocms_hst WHERE id_no = $1 FOR UPDATE", {*id});
-            if (!lock) return std::unexpected(lock.error());
-            auto open = ctx.db.exec(
-                "SELECT count(*) FROM ocms_offence_notice_owner_driver o JOIN ocms_valid_offence_notice v USING (notice_no)"
-                " JOIN LATERAL (SELECT reason_of_suspension FROM ocms_suspended_notice s WHERE s.notice_no = v.notice_no"
-                "   AND s.suspension_type = 'TS' AND s.date_of_revival IS NULL ORDER BY sr_no DESC LIMIT 1) l ON true"
-                " WHERE o.id_no = $1 AND v.suspension_type = 'TS' AND l.reason_of_suspension = 'HST'",
-                {*id});
-            if (!open) return std::unexpected(open.error());
-            if (domain::hst_register_entry_ends(cmd, open->get_int(0, 0))) {
-                auto del = ctx.db.exec("DELETE FROM ocms_hst WHERE id_no = $1", {*id});
-                if (!del) return std::unexpected(del.error());
+    return {};
+}
+
+}  // namespace
+
+// Decides each revival on its notice's locked state and open record, writes the decided ones in
+// one statement, then the looping re-applies (decided on the notice as the revival left it) in
+// one more, then the HST register.
+std::expected<void, pg::PgError> revive_suspensions(SetContext& ctx, std::span<SetItem> items) {
+    struct Decided {
+        SetItem* item;
+        revival_apply::Request request;
+        domain::ReviveDecision decision;
+        std::optional<domain::ApplyTs> again;
+        std::optional<domain::TsDecision> reapply;
+    };
+    std::vector<Decided> decided;
+    decided.reserve(items.size());
+    std::vector<std::pair<std::string, std::string>> wanted;
+    std::vector<revival_apply::Request> requests(items.size());
+    std::vector<bool> parsed(items.size(), false);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        auto request = revival_apply::parse_request(*items[i].payload);
+        if (!request) {
+            items[i].result = std::move(request.error());
+            continue;
+        }
+        requests[i] = std::move(*request);
+        parsed[i] = true;
+        if (items[i].notice) wanted.emplace_back(requests[i].revive.notice_no.value(), requests[i].revive.suspension_type);
+    }
+    auto records = open_records(ctx.db, wanted);
+    if (!records) return std::unexpected(records.error());
+    // Spec 004 4.1: next_processing_date = now + REVIVAL / NEXT_PROCESSING_DAYS (seeded 2).
+    auto days_text = store::next_processing_days(ctx.db, ctx.reasons);
+    if (!days_text) return std::unexpected(days_text.error());
+    const auto days = domain::parse_next_processing_days(
+        *days_text ? std::optional<std::string_view>(**days_text) : std::nullopt);
+
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (!parsed[i]) continue;
+        auto& item = items[i];
+        const domain::ReviveTs& cmd = requests[i].revive;
+        std::optional<domain::RevivalNotice> state;
+        std::optional<domain::SuspensionRecord> record;
+        bool loops = false;
+        if (item.notice) {
+            const auto& n = item.notice->state;
+            state = domain::RevivalNotice{n.last_processing_stage, item.notice->court_stage, n.suspension_type,
+                                          n.payment_status};
+            if (auto it = records->find(cmd.notice_no.value()); it != records->end()) {
+                record = it->second;
+                auto l = store::code_loops(ctx.db, record->suspension_type, record->reason, ctx.reasons);
+                if (!l) return std::unexpected(l.error());
+                loops = *l;
             }
         }
+        auto reason = store::revival_reason(ctx.db, cmd.revival_reason, ctx.reasons);
+        if (!reason) return std::unexpected(reason.error());
+        if (!days && state && state->suspension_type)
+            log::warn("revival parameter missing or corrupt",
+                      {{"commandId", item.command->command_id.value()}, {"noticeNo", cmd.notice_no.value()},
+                       {"parameter", "REVIVAL/NEXT_PROCESSING_DAYS"},
+                       {"value", days_text->value_or("<missing>")}});
+        auto decision = domain::decide_revival(cmd, state, record, *reason, loops, ctx.now, days);
+        decided.push_back({&item, std::move(requests[i]), std::move(decision), std::nullopt, std::nullopt});
     }
-    return result;
+
+    std::vector<std::pair<const domain::ReviveTs*, const domain::ReviveEffect*>> writes;
+    for (const auto& d : decided)
+        if (d.decision.effect) writes.emplace_back(&d.request.revive, &*d.decision.effect);
+    if (auto r = write_revivals(ctx.db, writes, ctx.now); !r) return std::unexpected(r.error());
+
+    // The looping TS again, decided by the apply rules on the notice as the revival left it: no
+    // suspension, no revival date; its stage, payments and latest record's code as they were (a
+    // revival adds no record).
+    std::vector<store::TsWrite> again_writes;
+    std::vector<Decided*> again_of;
+    for (auto& d : decided) {
+        if (!d.decision.effect || !d.decision.loop_code) continue;
+        domain::NoticeState now_state = d.item->notice->state;
+        now_state.suspension_type.reset();
+        now_state.due_date_of_revival.reset();
+        auto rows = store::reason_rows(ctx.db, "TS", *d.decision.loop_code, ctx.reasons);
+        if (!rows) return std::unexpected(rows.error());
+        d.again = domain::looping_reapply(d.request.revive, *d.decision.loop_code);
+        d.reapply = domain::decide_apply_ts(*d.again, now_state, *rows, ctx.now);
+        if (d.reapply->effect) {
+            again_writes.push_back({&*d.again, &*d.reapply->effect});
+            again_of.push_back(&d);
+        }
+    }
+    auto sr_nos = store::write_ts(ctx.db, again_writes, ctx.now);
+    if (!sr_nos) return std::unexpected(sr_nos.error());
+
+    for (auto& d : decided) {
+        HandlerResult result{d.decision.code, d.decision.message, ""};
+        if (d.reapply) {
+            result.message = domain::looping_message(*d.decision.loop_code, *d.reapply);
+            auto at = std::find(again_of.begin(), again_of.end(), &d);
+            if (at != again_of.end()) {
+                rapidjson::StringBuffer sb;
+                json::Writer w(sb);
+                w.StartObject();
+                json::kv(w, "srNo", std::int64_t((*sr_nos)[std::size_t(at - again_of.begin())]));
+                json::kv(w, "dueDateOfRevival", format_local(d.reapply->effect->due_date_of_revival));
+                json::kv(w, "loopingCode", std::string_view(d.decision.loop_code->value()));
+                w.EndObject();
+                result.data_json.assign(sb.GetString(), sb.GetSize());
+            }
+        }
+        if (d.decision.effect && d.request.revive.channel == domain::RevivalChannel::hst && d.request.hst_id_no)
+            if (auto r = end_hst_entry(ctx.db, d.request.revive, *d.request.hst_id_no); !r)
+                return std::unexpected(r.error());
+        d.item->result = std::move(result);
+    }
+    return {};
 }
 
 }  // namespace ocms::worker
