@@ -1,5 +1,6 @@
-# infra/bench's sections pgbench, full, read, memory and soak (sourced by infra/bench, which has
-# read .data/ocms.env and checked that the edge answers). Raw figures in .data/bench/.
+# infra/bench's sections pgbench, reference, full, revival, stage, court, read, memory and soak
+# (sourced by infra/bench, which has read .data/ocms.env and checked that the edge answers). Raw
+# figures in .data/bench/.
 # shellcheck shell=bash
 
 BENCH_DIR="$OCMS_DATA/bench"
@@ -9,6 +10,21 @@ PGBENCH_SCRIPT="$OCMS_REPO/tests/bench/apply_ts.pgbench"
 REFERENCE_SCRIPT="$OCMS_REPO/tests/bench/reference_ts.pgbench"
 TS_BODY='{"noticeNo":{notices},"suspensionType":"TS","reasonOfSuspension":"ACR","suspensionRemarks":"bench","officerAuthorisingSuspension":"JOHNLEE"}'
 READ_BODY='{"noticeNo":{notices},"$limit":10}'
+# The other command types of issue 16's table (each request 10 notices; the loadgen puts one
+# --item per notice where the body says {items}, "{notice}" being the notice number):
+# spec 004 1.3, a staff revival of the notices' TS (fixture_revival gives each an open TS-ACR)
+REVIVE_BODY='{"noticeNo":{notices},"suspensionType":"TS","revivalReason":"MAN","revivalRemarks":"bench","officerAuthorisingRevival":"JOHNLEE"}'
+# spec 003 2.3, a staff change of processing stage RD1 -> RD2 (the stage map's default move, open
+# to an owner: fixture_stage makes each notice's owner its current offender)
+STAGE_BODY='{"items":{items}}'
+STAGE_ITEM='{"noticeNo":{notice},"newStage":"RD2","reason":"SUP","remark":"bench"}'
+# spec 001 1.3, CAS's court update of notices at CRT (the body is the list of records): every
+# field of a record, as in the spec's example
+COURT_BODY='{items}'
+COURT_ITEM='{"notice_no":{notice},"suspension_type":"TS","last_eburar_update":"EB-BENCH","atoms_flag":"Y","last_processing_date":"2026-11-22T21:00:00","next_processing_stage":"CHR","amount_payable":130.00,"payment_allowance":"N","epr_reason_of_suspension":"CAN"}'
+# The officer (JWT subject) of those three sections' requests: their change-stage reports
+# (ChangeStageReport_..._bench_....xlsx and their rows) are told apart by it and deleted after.
+BENCH_OFFICER=bench
 PEAK_NPS=""      # the full path's peak, notices/s (set by bench_full, used by soak)
 PGBENCH_TPS=""   # pgbench's best, transactions (notices)/s
 REFERENCE_TPS="" # the reference loop's figure (4 clients), notices/s
@@ -39,29 +55,70 @@ EOF
 # range predicate (not LIKE, which the C.UTF-8 collation cannot index) finds a fixture's rows.
 prefix_end() { python3 -c 'import sys; p=sys.argv[1]; print(p[:-1] + chr(ord(p[-1]) + 1))' "$1"; }
 
-# fixture PREFIX FROM COUNT: notices PREFIX + 8 digits at stage RD1, unpaid, not suspended
+# fixture PREFIX FROM COUNT [STAGE [TS]]: notices PREFIX + 8 digits at stage STAGE (RD1), unpaid
+# (70.00, the composition amount), not suspended - or with TS: under a TS until 30 days from now
+# (the notice's fields only; fixture_revival adds the suspension record).
 fixture() {
-  local p="$1" from="$2" n="$3"
+  local p="$1" from="$2" n="$3" stage="${4:-RD1}" ts="${5:-}"
+  local susp=NULL due=NULL
+  if [[ "$ts" == TS ]]; then susp="'TS'"; due="now() + interval '30 days'"; fi
   owner -c "INSERT INTO ocms_valid_offence_notice (notice_no, vehicle_no, offence_notice_type, last_processing_stage,
-              last_processing_date, amount_payable, amount_paid, cre_user_id)
-            SELECT '$p' || lpad(g::text, 8, '0'), 'SBA1234A', 'O', 'RD1', now(), 70.00, 0, 'bench'
+              last_processing_date, amount_payable, amount_paid, composition_amount, suspension_type,
+              due_date_of_revival, cre_user_id)
+            SELECT '$p' || lpad(g::text, 8, '0'), 'SBA1234A', 'O', '$stage', now(), 70.00, 0, 70.00, $susp, $due, 'bench'
             FROM generate_series($from::bigint, ($from + $n - 1)::bigint) g
             ON CONFLICT (notice_no) DO NOTHING"
   owner -c "INSERT INTO eocms_valid_offence_notice (notice_no, vehicle_no, offence_notice_type, last_processing_stage,
-              amount_payable, amount_paid, cre_user_id)
-            SELECT '$p' || lpad(g::text, 8, '0'), 'SBA1234A', 'O', 'RD1', 70.00, 0, 'bench'
+              amount_payable, amount_paid, suspension_type, due_date_of_revival, cre_user_id)
+            SELECT '$p' || lpad(g::text, 8, '0'), 'SBA1234A', 'O', '$stage', 70.00, 0, $susp, $due, 'bench'
             FROM generate_series($from::bigint, ($from + $n - 1)::bigint) g
             ON CONFLICT (notice_no) DO NOTHING"
   owner -c "ANALYZE ocms_valid_offence_notice, eocms_valid_offence_notice"
 }
 
-# drop_fixture PREFIX [all]: the fixture's notices and their suspension records. The inbox and
-# audit rows stay (the purge job ages them out): their commands are still on the topic, and a
-# replay must find them answered. "all" (pgbench, whose commands were never on a topic) deletes
-# those too.
+# fixture_revival PREFIX FROM COUNT: notices at RD1 under an active TS-ACR an officer may revive
+# (spec 004): suspension_type TS on the notice and its open record, the latest
+# ocms_suspended_notice row of type TS without date_of_revival, which the worker's revival reads.
+# ACR is no HST (only the HST route may revive those); the due date is a month away, out of the
+# auto-revival's reach.
+fixture_revival() {
+  local p="$1" from="$2" n="$3"
+  fixture "$p" "$from" "$n" RD1 TS
+  owner -c "INSERT INTO ocms_suspended_notice (notice_no, suspension_source, suspension_type, reason_of_suspension,
+              officer_authorising_suspension, due_date_of_revival, suspension_remarks, date_of_suspension,
+              process_indicator, cre_user_id)
+            SELECT '$p' || lpad(g::text, 8, '0'), 'OCMS', 'TS', 'ACR', 'JOHNLEE', now() + interval '30 days', 'bench',
+                   now(), 'manual', 'bench'
+            FROM generate_series($from::bigint, ($from + $n - 1)::bigint) g"
+  owner -c "ANALYZE ocms_suspended_notice"
+}
+
+# fixture_stage PREFIX FROM COUNT: notices at RD1 whose owner is the one current offender (ONOD
+# 'O' with offender_indicator 'Y'): RD1 -> RD2 is in the stage map and open to an owner
+# (ocms_stage_offender_role); no PS, no court stage, no change of stage yet (so no warning).
+fixture_stage() {
+  local p="$1" from="$2" n="$3"
+  fixture "$p" "$from" "$n" RD1
+  owner -c "INSERT INTO ocms_offence_notice_owner_driver (notice_no, owner_driver_indicator, offender_indicator, id_type,
+              id_no, name, cre_user_id)
+            SELECT '$p' || lpad(g::text, 8, '0'), 'O', 'Y', 'N', 'S0000001B', 'BENCH OWNER', 'bench'
+            FROM generate_series($from::bigint, ($from + $n - 1)::bigint) g
+            ON CONFLICT (notice_no, owner_driver_indicator) DO NOTHING"
+  owner -c "ANALYZE ocms_offence_notice_owner_driver"
+}
+
+# fixture_court PREFIX FROM COUNT: notices at the court stage CRT (the record's
+# next_processing_stage CHR is a known stage).
+fixture_court() { fixture "$1" "$2" "$3" CRT; }
+
+# drop_fixture PREFIX [all]: the fixture's notices and the rows that name them (suspension
+# records, owners, offence details, changes of stage). The inbox and audit rows stay (the purge
+# job ages them out): their commands are still on the topic, and a replay must find them
+# answered. "all" (pgbench, whose commands were never on a topic) deletes those too.
 drop_fixture() {
   local lo="$1" hi; hi=$(prefix_end "$1")
-  local t tables=(ocms_suspended_notice eocms_valid_offence_notice ocms_valid_offence_notice)
+  local t tables=(ocms_suspended_notice ocms_offence_notice_owner_driver ocms_offence_notice_detail
+    ocms_change_of_processing eocms_valid_offence_notice ocms_valid_offence_notice)
   [[ "${2:-}" == all ]] && tables=(ocms_command_audit ocms_command_inbox "${tables[@]}")
   for t in "${tables[@]}"; do
     owner -c "DELETE FROM $t WHERE notice_no >= '$lo' AND notice_no < '$hi'"
@@ -108,11 +165,12 @@ cpu_ticks() {
 rss_kib() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 
-# loadgen OUT PATH BODY RATE DURATION START [extra args]: one run, JSON figures in OUT
+# loadgen OUT PATH BODY RATE DURATION START [extra args]: one run, JSON figures in OUT. The token
+# is BENCH_TOKEN where a section set one (command_section), else OCMS_DEV_TOKEN.
 loadgen() {
   local out="$1" path="$2" body="$3" rate="$4" dur="$5" start="$6"
   shift 6
-  "$LOADGEN" --url "$OCMS_EDGE_URL$path" --header "Authorization: Bearer $OCMS_DEV_TOKEN" --body "$body" \
+  "$LOADGEN" --url "$OCMS_EDGE_URL$path" --header "Authorization: Bearer ${BENCH_TOKEN:-$OCMS_DEV_TOKEN}" --body "$body" \
     --rate "$rate" --duration "$dur" --warmup 2 --connections 128 --start "$start" "$@" >"$out" 2>"$out.progress"
 }
 
@@ -146,8 +204,45 @@ bench_start() {
 }
 
 bench_finish() {
+  peaks_by_type
   ((write_doc)) && log "figures written to docs/performance.md"
   return 0
+}
+
+# load_reference_tps: REFERENCE_TPS from $BENCH_DIR/reference-tps when the reference section did
+# not run this time
+load_reference_tps() {
+  [[ -z "$REFERENCE_TPS" && -f "$BENCH_DIR/reference-tps" ]] && REFERENCE_TPS=$(cat "$BENCH_DIR/reference-tps")
+  return 0
+}
+
+# ratio_to_reference NOTICES_PER_S: that figure over the reference loop's ("" when none is known;
+# load_reference_tps first)
+ratio_to_reference() {
+  [[ -n "$REFERENCE_TPS" ]] && awk -v b="$1" -v p="$REFERENCE_TPS" 'BEGIN {printf "%.2f", b / p}'
+  return 0
+}
+
+# The one line "peak by command type" (stdout and the doc block "peaks") when a section of that
+# table ran: each type's last peak ($BENCH_DIR/NAME-peak), marked "*" when of an earlier run.
+peaks_by_type() {
+  local names=(full revival stage court) labels=("staff TS" "revival" "stage change" "court update")
+  local i ran=0 line="" f v r mark old=0
+  for i in "${!names[@]}"; do [[ " ${sections[*]} " == *" ${names[$i]} "* ]] && ran=1; done
+  ((ran)) || return 0
+  load_reference_tps
+  for i in "${!names[@]}"; do
+    f="$BENCH_DIR/${names[$i]}-peak"
+    [[ -f "$f" ]] || continue
+    v=$(cat "$f"); r=$(ratio_to_reference "$v"); mark=""
+    [[ " ${sections[*]} " == *" ${names[$i]} "* ]] || { mark="*"; old=1; }
+    line+="${line:+, }${labels[$i]} $v${mark}${r:+ (${r}x)}"
+  done
+  ((old)) && line+=" (* an earlier run)"
+  printf '\npeak by command type, notices/s%s: %s\n' "${REFERENCE_TPS:+ (x the reference loop of $REFERENCE_TPS)}" "$line"
+  local md="$BENCH_DIR/peaks.md"
+  echo "Peak by command type, notices/s (10 notices a request)${REFERENCE_TPS:+; in brackets the ratio to the reference loop, $REFERENCE_TPS notices/s}: $line." >"$md"
+  doc_block peaks "$md"
 }
 
 # ---------------------------------------------------------------- (1) pgbench
@@ -209,21 +304,43 @@ bench_reference() {
 }
 
 # ---------------------------------------------------------------- (2) the full path
-bench_full() {
+# check_successes LABEL OUT: dies unless most notices of the run in OUT got a success (more than
+# 90 % of those with a result): a peak of refused requests is worthless.
+check_successes() {
+  local label="$1" out="$2" s e p status refused
+  s=$(jget "$out" notices_success); e=$(jget "$out" notices_error); p=$(jget "$out" notices_pending)
+  status=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["by_status"])' "$out")
+  refused=$(grep -m1 "first refused answer" "$out.progress" 2>/dev/null | cut -c1-800 || true)
+  ((s + e > 0)) ||
+    die "$label: no notice got a result at the first step ($p pending; HTTP statuses $status)${refused:+; $refused}"
+  ((s * 10 > (s + e) * 9)) ||
+    die "$label: only $s of the $((s + e)) notices with a result succeeded at the first step (HTTP statuses $status): the fixture does not fit the API${refused:+; $refused}"
+  return 0
+}
+
+# ladder NAME LABEL PREFIX FIXTURE PATH BODY [loadgen args]: issue 16's rising ladder for one API,
+# 10 notices a request: each step step_s seconds at a higher rate on fresh fixture notices
+# (FIXTURE PREFIX FROM COUNT makes them), until the answers fall behind what is offered or p99
+# passes 5 s. Its table in $BENCH_DIR/NAME.md, each step's figures in $BENCH_DIR/NAME-RATE.json.
+# After the first step most notices must have succeeded (check_successes). Sets LADDER_BEST (the
+# peak, notices/s with a result), LADDER_RATE (its requests/s), LADDER_OUT (its step's JSON) and
+# LADDER_START (the next unused fixture number).
+ladder() {
+  local name="$1" label="$2" prefix="$3" fix="$4" path="$5" body="$6"
+  shift 6
   local rates=(20 40 80 120 160 200 250 300 400 500 650 800 1000 1300 1600 2000) r out start=0 need
-  local best=0 best_rate=0 fin p50 p99 p999 offered pend
-  drop_fixture BN
-  local md="$BENCH_DIR/full.md"
+  local best=0 best_rate=0 best_out="" fin p50 p99 p999 offered pend first=1
+  local md="$BENCH_DIR/$name.md"
   {
     echo "| offered requests/s | offered notices/s | answered requests/s | notices/s with a result | pending | p50 | p99 | p99.9 |"
     echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   } >"$md"
   for r in "${rates[@]}"; do
     need=$((r * (step_s + 2) * 10 + 1000))
-    fixture BN "$start" "$need"
-    out="$BENCH_DIR/full-$r.json"
-    log "full path: $r requests/s ($((r * 10)) notices/s) for ${step_s}s"
-    loadgen "$out" /v1/staff-apply-suspension "$TS_BODY" "$r" "$step_s" "$start" --prefix BN
+    "$fix" "$prefix" "$start" "$need"
+    out="$BENCH_DIR/$name-$r.json"
+    log "$label: $r requests/s ($((r * 10)) notices/s) for ${step_s}s"
+    loadgen "$out" "$path" "$body" "$r" "$step_s" "$start" --prefix "$prefix" "$@"
     start=$((start + need))
     fin=$(jget "$out" notices_final_per_s); pend=$(jget "$out" notices_pending)
     p50=$(jget "$out" p50_ms); p99=$(jget "$out" p99_ms); p999=$(jget "$out" p999_ms)
@@ -231,11 +348,24 @@ bench_full() {
     printf '  offered %5s notices/s: %8s notices/s answered with a result, %s pending, p50 %s ms p99 %s ms p99.9 %s ms\n' \
       "$offered" "$fin" "$pend" "$p50" "$p99" "$p999"
     echo "| $r | $offered | $(jget "$out" answered_rps) | $fin | $pend | $p50 ms | $p99 ms | $p999 ms |" >>"$md"
+    if ((first)); then check_successes "$label" "$out"; first=0; fi
     wait_drained
-    if awk -v f="$fin" -v b="$best" 'BEGIN {exit !(f > b)}'; then best=$fin; best_rate=$r; fi
+    if awk -v f="$fin" -v b="$best" 'BEGIN {exit !(f > b)}'; then best=$fin; best_rate=$r; best_out=$out; fi
     # stop once the answers fall behind what is offered (queues grow without bound)
     if awk -v f="$fin" -v o="$offered" -v p="$p99" 'BEGIN {exit !(f < 0.95 * o || p > 5000)}'; then break; fi
   done
+  LADDER_BEST=$best
+  LADDER_RATE=$best_rate
+  LADDER_OUT=$best_out
+  LADDER_START=$start
+}
+
+bench_full() {
+  local start need best best_rate out
+  drop_fixture BN
+  local md="$BENCH_DIR/full.md"
+  ladder full "full path" BN fixture /v1/staff-apply-suspension "$TS_BODY"
+  best=$LADDER_BEST; best_rate=$LADDER_RATE; start=$LADDER_START
   PEAK_NPS=$best
   echo "$best" >"$BENCH_DIR/full-peak"
 
@@ -254,6 +384,15 @@ bench_full() {
   wait_drained
   local notices=$(( $(jget "$out" notices_success) + $(jget "$out" notices_error) ))
   local hz; hz=$(getconf CLK_TCK)
+
+  # idle: one 10-notice request at a time, 2 a second for 15 s (issue 16: p50 at half the peak at
+  # most 2x this, and this at most 10 ms)
+  local idle_out="$BENCH_DIR/full-idle.json" idle_n=$((2 * 17 * 10 + 100))
+  fixture BN "$start" "$idle_n"
+  log "full path idle: 2 requests/s for 15s"
+  loadgen "$idle_out" /v1/staff-apply-suspension "$TS_BODY" 2 15 "$start" --prefix BN
+  start=$((start + idle_n))
+  wait_drained
   local cpu_md="$BENCH_DIR/full-cpu.md"
   python3 - "$before" "$after" "$hz" "$notices" "$dur" >"$cpu_md" <<'EOF'
 import sys
@@ -271,14 +410,16 @@ EOF
   local ratio=""
   [[ -z "$PGBENCH_TPS" && -f "$BENCH_DIR/pgbench-best" ]] && PGBENCH_TPS=$(cat "$BENCH_DIR/pgbench-best")
   [[ -n "$PGBENCH_TPS" ]] && ratio=$(awk -v b="$best" -v p="$PGBENCH_TPS" 'BEGIN {printf "%.2f", b / p}')
-  local ref_ratio=""
-  [[ -z "$REFERENCE_TPS" && -f "$BENCH_DIR/reference-tps" ]] && REFERENCE_TPS=$(cat "$BENCH_DIR/reference-tps")
-  [[ -n "$REFERENCE_TPS" ]] && ref_ratio=$(awk -v b="$best" -v p="$REFERENCE_TPS" 'BEGIN {printf "%.2f", b / p}')
+  local ref_ratio
+  load_reference_tps
+  ref_ratio=$(ratio_to_reference "$best")
   {
     echo
     echo "Peak: **$best notices/s** (offered $((best_rate * 10)) notices/s = $best_rate requests/s of 10 notices)${ref_ratio:+; **${ref_ratio}x** the reference loop, $REFERENCE_TPS notices/s}${ratio:+; ${ratio}x the pgbench figure, $PGBENCH_TPS notices/s}."
     echo
     echo "At half the peak ($half requests/s, $((half * 10)) notices/s, ${dur} s): p50 **$(jget "$out" p50_ms) ms**, p90 $(jget "$out" p90_ms) ms, p99 **$(jget "$out" p99_ms) ms**, p99.9 $(jget "$out" p999_ms) ms, max $(jget "$out" max_ms) ms; $(jget "$out" answered) requests answered, $notices notices with a result, $(jget "$out" notices_pending) pending."
+    echo
+    echo "Idle (2 requests/s of 10 notices, 15 s): p50 **$(jget "$idle_out" p50_ms) ms**, p99 $(jget "$idle_out" p99_ms) ms; half the peak's p50 is $(awk -v h="$(jget "$out" p50_ms)" -v i="$(jget "$idle_out" p50_ms)" 'BEGIN {printf "%.1f", h / i}')x the idle p50."
     echo
     echo "CPU over that run (from /proc, ${dur} s of load + 2 s warm-up; the load generator itself not counted):"
     echo
@@ -287,9 +428,87 @@ EOF
   printf '\nfull path peak: %s notices/s%s%s\n' "$best" "${ref_ratio:+ (${ref_ratio}x the reference loop)}" "${ratio:+ (${ratio}x pgbench)}"
   printf 'half the peak (%s requests/s): p50 %s ms, p99 %s ms, p99.9 %s ms\n' "$half" "$(jget "$out" p50_ms)" \
     "$(jget "$out" p99_ms)" "$(jget "$out" p999_ms)"
+  printf 'idle (2 requests/s): p50 %s ms, p99 %s ms\n' "$(jget "$idle_out" p50_ms)" "$(jget "$idle_out" p99_ms)"
   cat "$cpu_md"
   doc_block full "$md"
   drop_fixture BN
+}
+
+# ---------------------------------------------------------------- (2b) the other command types
+# Issue 16's table for revival, change of stage and court update: the full path's ladder (the same
+# table, 10 notices a request) on each API, with fixture notices the command succeeds on; the
+# peak, its ratio to the reference loop (issue 16: at least 2x) and the doc block NAME.
+
+# command_section NAME LABEL PREFIX FIXTURE PATH BODY WHAT [loadgen args]: WHAT describes a
+# request for the doc.
+command_section() {
+  local name="$1" label="$2" prefix="$3" fix="$4" path="$5" body="$6" what="$7"
+  shift 7
+  # the requests' officer (JWT subject, every role), told apart from people's: infra/lib.sh dev_token
+  local BENCH_TOKEN
+  BENCH_TOKEN=$(dev_token "$BENCH_OFFICER")
+  drop_fixture "$prefix"
+  ladder "$name" "$label" "$prefix" "$fix" "$path" "$body" "$@"
+  local best=$LADDER_BEST best_rate=$LADDER_RATE out=$LADDER_OUT md="$BENCH_DIR/$name.md"
+  echo "$best" >"$BENCH_DIR/$name-peak"
+  local ref_ratio s=0 e=0
+  load_reference_tps
+  ref_ratio=$(ratio_to_reference "$best")
+  if [[ -n "$out" ]]; then s=$(jget "$out" notices_success); e=$(jget "$out" notices_error); fi
+  {
+    echo
+    echo "Peak: **$best notices/s** (offered $((best_rate * 10)) notices/s = $best_rate requests/s of 10 notices)${ref_ratio:+; **${ref_ratio}x** the reference loop, $REFERENCE_TPS notices/s}; at that step $s of the $((s + e)) notices with a result succeeded."
+    echo
+    echo "Each request: $what"
+  } >>"$md"
+  printf '\n%s peak: %s notices/s%s; %s of the %s notices with a result succeeded at that step\n' "$label" "$best" \
+    "${ref_ratio:+ (${ref_ratio}x the reference loop)}" "$s" "$((s + e))"
+  doc_block "$name" "$md"
+  drop_fixture "$prefix"
+}
+
+bench_revival() {
+  command_section revival revival BV fixture_revival /staff-revive-suspension "$REVIVE_BODY" \
+    "POST /staff-revive-suspension, 10 notices under an active TS-ACR, \`suspensionType\` TS, \`revivalReason\` MAN (one revival.apply command per notice)."
+}
+
+# The stage section's change-stage reports (an .xlsx and its row per request): deleted.
+drop_bench_reports() {
+  owner -c "DELETE FROM ocms_change_stage_report WHERE generated_by = '$BENCH_OFFICER'"
+  find "$OCMS_REPORT_DIR" -maxdepth 1 -name "ChangeStageReport_*_${BENCH_OFFICER}_*.xlsx" -delete 2>/dev/null || true
+}
+
+bench_stage() {
+  drop_bench_reports
+  command_section stage "stage change" BG fixture_stage /api/v1/change-processing-stage "$STAGE_BODY" \
+    "POST /api/v1/change-processing-stage, 10 items (\`newStage\` RD2, \`reason\` SUP) of notices at RD1 whose owner is the current offender (one stage.change command per item; the edge stores each batch's .xlsx report)." \
+    --item "$STAGE_ITEM"
+  drop_bench_reports
+}
+
+# CAS / DAYEND_WINDOW as it was before bench_court opened it ("" when it is back)
+COURT_WINDOW=""
+restore_court_window() {
+  [[ -n "$COURT_WINDOW" ]] || return 0
+  owner -c "UPDATE ocms_parameter SET value = '$COURT_WINDOW' WHERE parameter_id = 'CAS' AND code = 'DAYEND_WINDOW'" ||
+    warn "could not put CAS/DAYEND_WINDOW back to $COURT_WINDOW"
+  COURT_WINDOW=""
+}
+
+bench_court() {
+  # updateCourtNotices is refused whole outside the day-end window (Singapore time): open all day
+  # for the section ("00:00-00:00"; the edge reads it on every request), the operator's value back
+  # after, on failure too.
+  COURT_WINDOW=$(owner -c "SELECT value FROM ocms_parameter WHERE parameter_id = 'CAS' AND code = 'DAYEND_WINDOW'")
+  [[ -n "$COURT_WINDOW" ]] || die "court: no parameter CAS/DAYEND_WINDOW (schemas/seed/0005_cas.sql)"
+  trap restore_court_window EXIT
+  trap 'restore_court_window; exit 130' INT TERM
+  owner -c "UPDATE ocms_parameter SET value = '00:00-00:00' WHERE parameter_id = 'CAS' AND code = 'DAYEND_WINDOW'"
+  command_section court "court update" BC fixture_court /v1/updateCourtNotices "$COURT_BODY" \
+    "POST /v1/updateCourtNotices (role CAS), 10 records of notices at CRT, each with every field of spec 001 1.3 (one court.update command per record); the day-end window opened for the run." \
+    --item "$COURT_ITEM"
+  restore_court_window
+  trap - EXIT INT TERM
 }
 
 # ---------------------------------------------------------------- (3) the read path

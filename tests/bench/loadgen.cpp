@@ -7,9 +7,16 @@
 // as it has its answer.
 //
 // The body is --body with "{notices}" replaced by a JSON array of --per-request notice numbers,
-// --prefix followed by a zero-padded counter from --start (each notice used once per run).
-// Answers are counted by HTTP status, and when the body has the batch fields of spec 002
-// (successCount / errorCount / pendingCount), by notice.
+// --prefix followed by a zero-padded counter from --start (each notice used once per run), and
+// "{items}" by a JSON array of --item, a JSON text in which "{notice}" stands for one notice
+// number (quoted), once for each notice of the request: --body '{"items":{items}}' --item
+// '{"noticeNo":{notice},"newStage":"RD2"}'. Both in one body name the same notices.
+// Answers are counted by HTTP status, and by notice (count_notices): the batch counts of spec 002
+// (successCount / errorCount / pendingCount, at the top or under "data": staff/PLUS apply and
+// revive, CAS's updateCourtNotices) when the answer has them, else its per-notice list ("results",
+// or the answer itself when it is an array) entry by entry: "outcome" UPDATED / PENDING / other
+// (change of processing stage), else "appCode" OCMS-2002 pending / OCMS-2xxx success / other error.
+// The first answer that is not 2xx or has a notice refused is shown on stderr (once).
 //
 // Prints one JSON object on stdout (figures) and progress on stderr every second.
 #include <boost/asio.hpp>
@@ -43,6 +50,7 @@ struct Options {
     std::string method = "POST";
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body = "{}";
+    std::string item;         // --item: the JSON of one notice's entry in "{items}", with "{notice}"
     double rate = 100;        // requests per second; 0: closed loop
     double duration = 10;     // seconds of measured load
     double warmup = 0;        // seconds of load before measuring
@@ -57,7 +65,7 @@ struct Options {
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "ocms-loadgen: " << why << "\n"
               << "usage: ocms-loadgen --url http://HOST:PORT/PATH [--method POST] [--header 'K: V']... [--body JSON]\n"
-                 "                    [--rate R] [--duration S] [--warmup S] [--connections C]\n"
+                 "                    [--item JSON] [--rate R] [--duration S] [--warmup S] [--connections C]\n"
                  "                    [--per-request N] [--prefix P] [--start N] [--digits D] [--modulo M]\n";
     std::exit(2);
 }
@@ -89,6 +97,7 @@ Options parse(int argc, char** argv) {
             while (!v.empty() && v.front() == ' ') v.erase(0, 1);
             o.headers.emplace_back(h.substr(0, c), v);
         } else if (a == "--body") o.body = next();
+        else if (a == "--item") o.item = next();
         else if (a == "--rate") o.rate = std::stod(next());
         else if (a == "--duration") o.duration = std::stod(next());
         else if (a == "--warmup") o.warmup = std::stod(next());
@@ -101,6 +110,10 @@ Options parse(int argc, char** argv) {
         else usage("unknown argument " + a);
     }
     if (o.connections < 1 || o.duration <= 0 || o.rate < 0 || o.per_request < 0) usage("bad numbers");
+    const bool items = o.body.find("{items}") != std::string::npos;
+    if (items && o.item.empty()) usage("--body has {items}: give --item");
+    if (!o.item.empty() && !items) usage("--item is used only where --body has {items}");
+    if (!o.item.empty() && o.item.find("{notice}") == std::string::npos) usage("--item needs {notice}");
     return o;
 }
 
@@ -116,13 +129,31 @@ struct Stats {
 };
 
 class Run {
+    // --body as text and the placeholders {notices} / {items}
+    struct Piece {
+        enum Kind { literal, notices, items } kind;
+        std::string text;
+    };
+
 public:
     Run(asio::io_context& io, Options o) : io_(io), o_(std::move(o)), timer_(io) {
-        auto pos = o_.body.find("{notices}");
-        if (pos != std::string::npos) {
-            body_head_ = o_.body.substr(0, pos);
-            body_tail_ = o_.body.substr(pos + 9);
+        // the body as text and placeholders, in order
+        std::size_t from = 0;
+        while (true) {
+            const auto n = o_.body.find("{notices}", from), i = o_.body.find("{items}", from);
+            const auto at = std::min(n, i);
+            body_.push_back({Piece::literal, o_.body.substr(from, at == std::string::npos ? at : at - from)});
+            if (at == std::string::npos) break;
+            body_.push_back({at == n ? Piece::notices : Piece::items, {}});
+            from = at + (at == n ? 9 : 7);
             templated_ = true;
+        }
+        // the item template split at "{notice}": one notice between each two parts
+        for (std::size_t f = 0;;) {
+            const auto at = o_.item.find("{notice}", f);
+            item_parts_.push_back(o_.item.substr(f, at == std::string::npos ? at : at - f));
+            if (at == std::string::npos) break;
+            f = at + 8;
         }
     }
 
@@ -194,20 +225,35 @@ private:
 
     std::string next_body() {
         if (!templated_) return o_.body;
-        std::string b = body_head_;
-        b += '[';
+        // the request's notices, quoted
+        std::vector<std::string> notices;
+        notices.reserve(std::size_t(o_.per_request));
         char num[32];
         for (int i = 0; i < o_.per_request; ++i) {
             const long long n = next_notice_++;
             std::snprintf(num, sizeof num, "%0*lld", o_.digits, o_.modulo > 0 ? o_.start + n % o_.modulo : o_.start + n);
-            if (i) b += ',';
-            b += '"';
-            b += o_.prefix;
-            b += num;
-            b += '"';
+            notices.push_back('"' + o_.prefix + num + '"');
         }
-        b += ']';
-        b += body_tail_;
+        std::string b;
+        for (const auto& p : body_) {
+            if (p.kind == Piece::literal) {
+                b += p.text;
+                continue;
+            }
+            b += '[';
+            for (std::size_t i = 0; i < notices.size(); ++i) {
+                if (i) b += ',';
+                if (p.kind == Piece::notices) {
+                    b += notices[i];
+                    continue;
+                }
+                for (std::size_t k = 0; k < item_parts_.size(); ++k) {
+                    if (k) b += notices[i];
+                    b += item_parts_[k];
+                }
+            }
+            b += ']';
+        }
         return b;
     }
 
@@ -279,8 +325,15 @@ private:
         stats_.last_answer = now;
         const bool in_window = now >= measure_from_ && now < end_;
         if (in_window) ++stats_.window_answers;
+        // a body is read when its notices count, or until a refusal has been shown
+        const auto n = c.measured || in_window || !shown_refusal_ ? count_notices(c.res.body()) : Notices{};
+        const bool ok = c.res.result_int() >= 200 && c.res.result_int() < 300;
+        if (!shown_refusal_ && (!ok || n.error > 0)) {
+            shown_refusal_ = true;
+            std::fprintf(stderr, "[loadgen] first refused answer (HTTP %u): %.1500s\n", c.res.result_int(),
+                         c.res.body().c_str());
+        }
         if (c.measured || in_window) {
-            const auto n = count_notices(c.res.body());
             if (in_window) stats_.window_notices_final += n.success + n.error;
             if (c.measured) {
                 stats_.notices_success += n.success;
@@ -309,18 +362,53 @@ private:
     struct Notices {
         long long success = 0, error = 0, pending = 0;
     };
-    // The notices of a batch answer (spec 002's counts; none for other answers).
+    // The notices of an answer: a batch's counts (spec 002's successCount / errorCount /
+    // pendingCount, at the top or under "data"), else its per-notice list entry by entry; none
+    // for other answers (an error envelope, a read).
     static Notices count_notices(const std::string& body) {
         rapidjson::Document d;
         d.Parse(body.data(), body.size());
-        if (d.HasParseError() || !d.IsObject()) return {};
+        if (d.HasParseError()) return {};
+        if (d.IsArray()) return count_list(d);  // a per-notice list as the whole answer (revive-hst)
+        if (!d.IsObject()) return {};
         const rapidjson::Value* v = &d;
         if (d.HasMember("data") && d["data"].IsObject()) v = &d["data"];
-        auto num = [&](const char* k) -> long long {
-            auto it = v->FindMember(k);
-            return it != v->MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
-        };
-        return {num("successCount"), num("errorCount"), num("pendingCount")};
+        if (v->HasMember("successCount") || v->HasMember("errorCount") || v->HasMember("pendingCount")) {
+            auto num = [&](const char* k) -> long long {
+                auto it = v->FindMember(k);
+                return it != v->MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
+            };
+            return {num("successCount"), num("errorCount"), num("pendingCount")};
+        }
+        auto it = v->FindMember("results");
+        if (it != v->MemberEnd() && it->value.IsArray()) return count_list(it->value);
+        return {};
+    }
+
+    // Each entry of a per-notice list by its outcome: "outcome" (spec 003: UPDATED a success,
+    // PENDING pending, FAILED or WARNING an error - a warning changed nothing), else "appCode"
+    // (OCMS-2002 pending, any other OCMS-2xxx a success, the rest errors).
+    static Notices count_list(const rapidjson::Value& list) {
+        Notices n;
+        for (const auto& e : list.GetArray()) {
+            if (!e.IsObject()) continue;
+            auto str = [&](const char* k) -> std::string {
+                auto it = e.FindMember(k);
+                return it != e.MemberEnd() && it->value.IsString()
+                           ? std::string(it->value.GetString(), it->value.GetStringLength())
+                           : std::string();
+            };
+            if (auto outcome = str("outcome"); !outcome.empty()) {
+                if (outcome == "UPDATED") ++n.success;
+                else if (outcome == "PENDING") ++n.pending;
+                else ++n.error;
+            } else if (auto code = str("appCode"); !code.empty()) {
+                if (code == "OCMS-2002") ++n.pending;
+                else if (code.rfind("OCMS-2", 0) == 0) ++n.success;
+                else ++n.error;
+            }
+        }
+        return n;
     }
 
     void tick() {
@@ -368,7 +456,9 @@ private:
     long long scheduled_ = 0;
     bool started_closed_ = false;
     bool templated_ = false;
-    std::string body_head_, body_tail_;
+    std::vector<Piece> body_;               // --body: text and placeholders
+    std::vector<std::string> item_parts_;   // --item around its "{notice}"s
+    bool shown_refusal_ = false;
     long long next_notice_ = 0;
     Stats stats_;
 };
