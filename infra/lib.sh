@@ -450,7 +450,6 @@ port = $OCMS_PG_PORT
 unix_socket_directories = '$RUN_DIR'
 password_encryption = 'scram-sha-256'
 max_connections = 200
-shared_buffers = 256MB
 log_timezone = 'Asia/Singapore'
 log_line_prefix = '%m [%p] %q%u@%d '
 log_min_duration_statement = 1000
@@ -465,6 +464,7 @@ EOF
   fi
   touch "$LOG_DIR/postgresql.log"
   chown postgres "$LOG_DIR/postgresql.log" "$RUN_DIR"
+  pg_settings
   if pg_running && ! pg_ready; then
     # starting up or recovering; if it dies meanwhile, it is started below
     wait_for "PostgreSQL (recovering or starting)" 60 pg_ready_or_dead || true
@@ -502,6 +502,24 @@ ensure_pg_roles() {
     echo "\\connect $OCMS_PG_DB"
     echo "ALTER SCHEMA public OWNER TO ocms_owner;"
   } | psql_super -d postgres "${args[@]}" >/dev/null || die "creating the PostgreSQL roles and database failed"
+}
+
+# The settings of OCMS's write path (infra/pg/ocms.conf: each with the measurement that chose it),
+# included from postgresql.conf and copied on every start, so a change reaches a cluster made
+# before it. A running server reloads; a setting that needs a restart says so.
+pg_settings() {
+  grep -qx "include_if_exists = 'ocms.conf'" "$PG_DATA/postgresql.conf" ||
+    echo "include_if_exists = 'ocms.conf'" >>"$PG_DATA/postgresql.conf"
+  cmp -s "$INFRA/pg/ocms.conf" "$PG_DATA/ocms.conf" && return 0
+  install -o postgres -g postgres -m 600 "$INFRA/pg/ocms.conf" "$PG_DATA/ocms.conf"
+  if pg_running && pg_ready; then
+    log "PostgreSQL: infra/pg/ocms.conf changed, reloading"
+    psql_super -d postgres -c "SELECT pg_reload_conf()" >/dev/null
+    sleep 1
+    local pending
+    pending=$(psql_super -d postgres -At -c "SELECT string_agg(name, ', ') FROM pg_settings WHERE pending_restart")
+    [[ -z "$pending" ]] || log "PostgreSQL: $pending take effect after a restart (infra/stop && infra/run)"
+  fi
 }
 
 stop_pg() {
