@@ -26,6 +26,29 @@ std::expected<Claims, AuthError> JwtVerifier::verify(std::string_view authorizat
         return std::unexpected(unauthorized("missing bearer token"));
     std::string token(authorization.substr(prefix.size()));
     if (token.size() > 8192) return std::unexpected(unauthorized("token too long"));
+    const std::int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    {
+        std::lock_guard lock(cache_->mu);
+        if (auto it = cache_->tokens.find(token); it != cache_->tokens.end()) {
+            if (it->second.exp > now_s) return it->second.claims;
+            cache_->tokens.erase(it);
+            return std::unexpected(unauthorized("token expired"));
+        }
+    }
+    auto v = verify_token(token, now_s);
+    if (!v) return std::unexpected(std::move(v.error()));
+    std::lock_guard lock(cache_->mu);
+    if (cache_->tokens.size() >= kTokenCacheSize) cache_->tokens.clear();
+    return cache_->tokens.insert_or_assign(std::move(token), std::move(*v)).first->second.claims;
+}
+
+std::size_t JwtVerifier::cached_tokens() const {
+    std::lock_guard lock(cache_->mu);
+    return cache_->tokens.size();
+}
+
+std::expected<JwtVerifier::Verified, AuthError> JwtVerifier::verify_token(const std::string& token,
+                                                                          std::int64_t now_s) const {
     jwt_t* raw = nullptr;
     if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key_.data()), int(key_.size())) != 0 ||
         raw == nullptr)
@@ -39,7 +62,6 @@ std::expected<Claims, AuthError> JwtVerifier::verify(std::string_view authorizat
     errno = 0;
     long exp = jwt_get_grant_int(jwt.get(), "exp");
     if (errno == ENOENT || exp <= 0) return std::unexpected(unauthorized("token without expiry"));
-    auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
     if (exp <= now_s) return std::unexpected(unauthorized("token expired"));
     // nbf and iat (RFC 7519 4.1.5, 4.1.6): a token valid from tomorrow, or issued tomorrow, is
     // not valid today (issue 14: both were ignored). kClockLeeway absorbs the issuer's clock skew.
@@ -65,7 +87,7 @@ std::expected<Claims, AuthError> JwtVerifier::verify(std::string_view authorizat
     if (auto r = claims.FindMember("roles"); r != claims.MemberEnd() && r->value.IsArray())
         for (const auto& role : r->value.GetArray())
             if (role.IsString()) c.roles.emplace(role.GetString(), role.GetStringLength());
-    return c;
+    return Verified{std::move(c), std::int64_t(exp)};
 }
 
 ApimKeys ApimKeys::load_file(const std::string& path) {

@@ -6,10 +6,14 @@
 #include "core/time.hpp"
 
 #include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
 #include <expected>
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace ocms::auth {
@@ -28,15 +32,36 @@ struct AuthError {
 // How far a token's nbf and iat may lie in the future of this clock (the issuer's clock skew).
 inline constexpr std::chrono::seconds kClockLeeway{60};
 
+// A token verified once is remembered until its expiry (issue 16: a caller sends the same token
+// with every request for its lifetime, and decoding, the HMAC and the claims' JSON were paid on
+// each). The cache is keyed by the whole token, signature included, so a hit is exactly the token
+// that passed; only tokens that passed are kept, and a kept one is refused once it expires. At
+// most kTokenCacheSize tokens: when full it starts again empty (a burst of distinct tokens costs
+// one full verification each, as without the cache).
+inline constexpr std::size_t kTokenCacheSize = 4096;
+
 class JwtVerifier {
 public:
     JwtVerifier(std::string key, std::string issuer) : key_(std::move(key)), issuer_(std::move(issuer)) {}
     // authorization: the Authorization header's value ("Bearer <token>").
     std::expected<Claims, AuthError> verify(std::string_view authorization, TimePoint now) const;
+    std::size_t cached_tokens() const;  // for tests
 
 private:
+    struct Verified {
+        Claims claims;
+        std::int64_t exp;  // the token's expiry, seconds since the epoch
+    };
+    std::expected<Verified, AuthError> verify_token(const std::string& token, std::int64_t now_s) const;
+
     std::string key_;
     std::string issuer_;
+    // shared between the edge's threads (verify is const)
+    struct Cache {
+        std::mutex mu;
+        std::unordered_map<std::string, Verified> tokens;
+    };
+    std::shared_ptr<Cache> cache_ = std::make_shared<Cache>();
 };
 
 class ApimKeys {

@@ -83,8 +83,8 @@ store::Db<void> write_updates(pg::Connection& db, const std::vector<std::pair<co
     w.EndArray();
     // Each column: the new value when its field is present, else as it is.
 #define OCMS_COURT_SET(t, col) #col " = CASE WHEN u.p_" #col " THEN u." #col " ELSE " #t "." #col " END, "
-    auto r = db.exec_prepared(
-        "ocms_worker_court_updates",
+    auto r = store::write_rows(
+        db, "ocms_worker_court_updates",
         "WITH u AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(notice_no text, officer text, "
         "p_suspension_type boolean, suspension_type text, p_atoms_flag boolean, atoms_flag text, "
         "p_last_processing_date boolean, last_processing_date timestamptz, p_next_processing_stage boolean, "
@@ -108,7 +108,7 @@ store::Db<void> write_updates(pg::Connection& db, const std::vector<std::pair<co
         "upd_date = EXCLUDED.cre_date, upd_user_id = EXCLUDED.cre_user_id) "
         "UPDATE ocms_offence_notice_detail d SET last_eburar_update = NULL, upd_date = $2::timestamptz, "
         "upd_user_id = u.officer FROM u WHERE d.notice_no = u.notice_no AND u.eburar = 'clear'",
-        {std::string(sb.GetString(), sb.GetSize()), format_offset(now), std::string(domain::audit_user::kInternet)});
+        sb, now);
 #undef OCMS_COURT_SET
     if (!r) return std::unexpected(r.error());
     return {};

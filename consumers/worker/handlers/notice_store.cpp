@@ -124,6 +124,13 @@ Db<std::map<std::string, LockedNotice>> lock_notices(pg::Connection& db, std::ve
     return out;
 }
 
+Db<pg::Result> write_rows(pg::Connection& db, const std::string& name, std::string_view sql,
+                          const rapidjson::StringBuffer& rows, TimePoint now) {
+    return db.exec_prepared(name, sql,
+                            {std::string(rows.GetString(), rows.GetSize()), format_offset(now),
+                             std::string(domain::audit_user::kInternet)});
+}
+
 Db<std::vector<long long>> write_ts(pg::Connection& db, const std::vector<TsWrite>& writes, TimePoint now) {
     std::vector<long long> out(writes.size(), 0);
     if (writes.empty()) return out;
@@ -151,8 +158,8 @@ Db<std::vector<long long>> write_ts(pg::Connection& db, const std::vector<TsWrit
     w.EndArray();
     // One statement, one round trip: VON, the internet-zone copies, the suspension records (in
     // the order given, so sr_no grows as the commands came).
-    auto ins = db.exec_prepared(
-        "ocms_worker_write_ts",
+    auto ins = write_rows(
+        db, "ocms_worker_write_ts",
         "WITH u AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(ord int, notice_no text, "
         "suspension_type text, due timestamptz, upd_user text, recorded_source text, reason text, officer text, "
         "remarks text, dos timestamptz, pi text)), "
@@ -167,7 +174,7 @@ Db<std::vector<long long>> write_ts(pg::Connection& db, const std::vector<TsWrit
         "SELECT o.notice_no, nextval('ocms_suspended_notice_sr_no_seq'), o.recorded_source, o.suspension_type, "
         "o.reason, o.officer, o.due, o.remarks, o.dos, $2::timestamptz, o.upd_user, o.pi "
         "FROM (SELECT * FROM u ORDER BY u.ord) o RETURNING notice_no, sr_no",
-        {std::string(sb.GetString(), sb.GetSize()), format_offset(now), std::string(domain::audit_user::kInternet)});
+        sb, now);
     if (!ins) return std::unexpected(ins.error());
     // At most one write per notice (the caller's promise): the notice names its row.
     std::map<std::string_view, long long> by_notice;

@@ -8,6 +8,8 @@
 #include "domain/suspension.hpp"
 #include "pg/pg.hpp"
 
+#include <rapidjson/stringbuffer.h>
+
 #include <expected>
 #include <map>
 #include <optional>
@@ -50,6 +52,11 @@ struct LockedNotice {
     std::string before_json;   // to_jsonb of the row as it was locked
 };
 Db<std::map<std::string, LockedNotice>> lock_notices(pg::Connection& db, std::vector<std::string> notices);
+
+// A set statement (issue 16): its rows as one JSON array, read by the SQL with
+// jsonb_to_recordset($1::jsonb), $2 the time of the batch, $3 the internet zone's audit user.
+Db<pg::Result> write_rows(pg::Connection& db, const std::string& name, std::string_view sql,
+                          const rapidjson::StringBuffer& rows, TimePoint now);
 
 // One decided TS to write.
 struct TsWrite {

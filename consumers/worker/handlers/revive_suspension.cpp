@@ -86,8 +86,8 @@ store::Db<void> write_revivals(pg::Connection& db, const std::vector<std::pair<c
         w.EndObject();
     }
     w.EndArray();
-    auto r = db.exec_prepared(
-        "ocms_worker_write_revivals",
+    auto r = store::write_rows(
+        db, "ocms_worker_write_revivals",
         "WITH u AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(notice_no text, suspension_type text, "
         "next_date timestamptz, refund boolean, dor timestamptz, reason text, officer text, remarks text, sr_no bigint)), "
         "von AS (UPDATE ocms_valid_offence_notice v SET suspension_type = NULL, epr_reason_of_suspension = NULL, "
@@ -102,7 +102,7 @@ store::Db<void> write_revivals(pg::Connection& db, const std::vector<std::pair<c
         "UPDATE eocms_valid_offence_notice e SET suspension_type = NULL, epr_reason_of_suspension = NULL, "
         "crs_reason_of_suspension = NULL, due_date_of_revival = NULL, upd_date = $2::timestamptz, upd_user_id = $3 "
         "FROM u WHERE e.notice_no = u.notice_no",
-        {std::string(sb.GetString(), sb.GetSize()), format_offset(now), std::string(domain::audit_user::kInternet)});
+        sb, now);
     if (!r) return std::unexpected(r.error());
     return {};
 }
