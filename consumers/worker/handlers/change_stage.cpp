@@ -1,8 +1,9 @@
-// stage.change: change the processing stage of one notice (OCMS 15, spec 003): a staff portal
+// stage.change: change the processing stage of a notice (OCMS 15, spec 003): a staff portal
 // submit (2.3), a PLUS manual change (2.6) or one notice of a Toppan print run (2.7). The rules
-// are domain/stage.hpp's; the reads and writes stage_store's; this file maps the payload in and
-// the decision out. VON row locked first (stage_store::load_notice for_update), then the
-// reference data, the decision, and its effect in the caller's transaction.
+// are domain/stage.hpp's; the reads and writes stage_store's; this file maps the payloads in and
+// the decisions out. For a set of changes (one per notice): the VON rows locked and read in one
+// statement (stage_store::load_notices for_update), the reference data once per batch, each
+// decision in order, and all effects in one statement, in the caller's transaction.
 #include "change_stage.hpp"
 
 #include "notice_store.hpp"
