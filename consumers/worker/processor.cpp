@@ -111,19 +111,28 @@ std::expected<BatchResult, pg::PgError> Processor::process(pg::Connection& db, c
 
 std::expected<BatchResult, pg::PgError> Processor::process_once(pg::Connection& db, const std::vector<InMessage>& batch) {
     const TimePoint now = clock_();
-    reasons_ = std::make_unique<store::ReferenceCache>();  // reference rows: read once per transaction
     std::vector<Prepared> items;
     items.reserve(batch.size());
 
     // 1. Check every message before touching the database.
     for (const auto& in : batch) items.push_back(prepare(in));
 
-    // 2. One transaction, a savepoint per command.
-    if (auto r = db.command("BEGIN"); !r) return std::unexpected(r.error());
+    // 2. One transaction. The reference rows earlier batches read are kept while
+    //    ocms_reference_version has not moved (every change to a reference table bumps it:
+    //    schemas/sql/0010); the version is read with BEGIN, in one round trip.
+    db.defer("BEGIN");
     auto abort = [&](pg::PgError e) -> std::expected<BatchResult, pg::PgError> {
         (void)db.command("ROLLBACK");
         return std::unexpected(std::move(e));
     };
+    auto version = db.exec_prepared("ocms_worker_reference_version", "SELECT version FROM ocms_reference_version");
+    if (!version) return abort(version.error());
+    if (version->rows() != 1)
+        return abort(pg::PgError{"", "ocms_reference_version: one row expected", FaultKind::permanent});
+    if (const std::int64_t v = version->get_int(0, 0); !reasons_ || v != reference_version_) {
+        reasons_ = std::make_unique<store::ReferenceCache>();
+        reference_version_ = v;
+    }
     if (fast_) {
         if (auto r = apply_waves(db, items, now); !r) return abort(r.error());
     } else {

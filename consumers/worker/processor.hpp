@@ -107,7 +107,10 @@ private:
     // race, a dead letter).
     bool pipeline_ = true;
     bool fast_ = false;  // this attempt runs on the fast path
-    std::unique_ptr<store::ReferenceCache> reasons_;  // this transaction's reference rows (reset per batch)
+    // The reference rows read so far, kept from batch to batch while ocms_reference_version reads
+    // reference_version_ (a change to a reference table bumps it).
+    std::unique_ptr<store::ReferenceCache> reasons_;
+    std::int64_t reference_version_ = -1;
     metrics::Counter& fast_fallbacks_;
 };
 
