@@ -316,6 +316,8 @@ write_env_file() {
     printf 'export OCMS_SUPPORT_PG_URL=%q\n' "$(pg_url ocms_support)"
     # a fact of topics.conf, not a setting: the purge checks the retention against it
     printf 'export OCMS_TOPIC_RETENTION_MS=%q\n' "$(topic_retention_ms)"
+    # OCMS's Kafka client settings by role (producer./consumer.; each with its measurement)
+    printf 'export OCMS_KAFKA_TUNING=%q\n' "$INFRA/kafka/clients.properties"
     # Kafka credentials of the principal ocms-dev (people, tests, kcat; infra/kafka/acls.conf);
     # each service gets its own (start_service). Secrets: always these, never the caller's.
     printf 'export OCMS_KAFKA_CONFIG=%q\n' "$(kafka_client_config dev)"

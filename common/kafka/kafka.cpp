@@ -27,15 +27,19 @@ std::optional<std::string> set(rd_kafka_conf_t* conf, const std::string& k, cons
     return std::nullopt;
 }
 
-std::optional<std::string> apply(rd_kafka_conf_t* conf, const ConfigMap& base, const ConfigMap& extra) {
+std::optional<std::string> apply(rd_kafka_conf_t* conf, rd_kafka_type_t type, const ConfigMap& base,
+                                 const ConfigMap& extra) {
     for (const auto& [k, v] : base)
         if (auto e = set(conf, k, v)) return e;
-    ConfigMap principal;
+    ConfigMap principal, tuning;
     try {
         principal = client_config_from_env();
+        tuning = tuning_from_env(type == RD_KAFKA_PRODUCER ? "producer." : "consumer.");
     } catch (const std::exception& e) {
         return std::string(e.what());
     }
+    for (const auto& [k, v] : tuning)
+        if (auto e = set(conf, k, v)) return "OCMS_KAFKA_TUNING: " + *e;
     for (const auto& [k, v] : principal)
         if (auto e = set(conf, k, v)) return k.starts_with("sasl.password") ? "sasl.password: invalid" : *e;
     for (const auto& [k, v] : extra)
@@ -74,7 +78,7 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
 Result<rd_kafka_t*> new_client(rd_kafka_type_t type, const ConfigMap& base, const ConfigMap& extra,
                                void (*on_delivered)(rd_kafka_t*, const rd_kafka_message_t*, void*)) {
     ConfPtr conf(rd_kafka_conf_new());
-    if (auto e = apply(conf.get(), base, extra)) return fail(to_error(RD_KAFKA_RESP_ERR__INVALID_ARG, std::move(*e)));
+    if (auto e = apply(conf.get(), type, base, extra)) return fail(to_error(RD_KAFKA_RESP_ERR__INVALID_ARG, std::move(*e)));
     if (on_delivered) rd_kafka_conf_set_dr_msg_cb(conf.get(), on_delivered);
     rd_kafka_conf_set_log_cb(conf.get(), &on_log);
     char err[512];
@@ -107,6 +111,15 @@ ConfigMap load_properties(const std::string& path) {
             throw std::runtime_error(path + ":" + std::to_string(n) + ": not a key=value line");
         out.emplace_back(line.substr(first, eq - first), line.substr(eq + 1));
     }
+    return out;
+}
+
+ConfigMap tuning_from_env(std::string_view role_prefix) {
+    const char* path = std::getenv("OCMS_KAFKA_TUNING");
+    if (!path || !*path) return {};
+    ConfigMap out;
+    for (auto& [k, v] : load_properties(path))
+        if (k.starts_with(role_prefix)) out.emplace_back(k.substr(role_prefix.size()), std::move(v));
     return out;
 }
 

@@ -40,6 +40,11 @@ using ConfigMap = std::vector<std::pair<std::string, std::string>>;
 // Throws std::runtime_error when the file is named but unreadable or malformed: a service must not
 // start with credentials silently missing.
 ConfigMap client_config_from_env();
+// OCMS's own client settings from the file OCMS_KAFKA_TUNING names (infra/kafka/clients.properties:
+// lines "producer.<setting>=<value>" and "consumer.<setting>=<value>"), the lines of one role with
+// the prefix taken off; empty when the variable is unset. Applied after the defaults, before the
+// principal's file and `extra`. Throws std::runtime_error as client_config_from_env does.
+ConfigMap tuning_from_env(std::string_view role_prefix);
 // The same for a file path.
 ConfigMap load_properties(const std::string& path);
 
