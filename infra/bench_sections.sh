@@ -161,6 +161,24 @@ cpu_ticks() {
   echo "$e $w $k $pg"
 }
 
+# cpu_table BEFORE AFTER NOTICES SECONDS: the markdown table of CPU per process between two
+# cpu_ticks readings, per notice (SECONDS of load + 2 s warm-up)
+cpu_table() {
+  python3 - "$1" "$2" "$(getconf CLK_TCK)" "$3" "$4" <<'EOF'
+import sys
+b = [int(x) for x in sys.argv[1].split()]; a = [int(x) for x in sys.argv[2].split()]
+hz, n, dur = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+names = ["ocms-edge", "ocms-worker", "Kafka (java)", "PostgreSQL (all processes)"]
+print("| process | CPU seconds | share of 2 cores | CPU per notice |")
+print("| --- | ---: | ---: | ---: |")
+tot = 0
+for name, x, y in zip(names, b, a):
+    s = (y - x) / hz; tot += s
+    print(f"| {name} | {s:.1f} | {100 * s / (2 * (dur + 2)):.0f} % | {1e6 * s / max(n, 1):.0f} µs |")
+print(f"| all four | {tot:.1f} | {100 * tot / (2 * (dur + 2)):.0f} % | {1e6 * tot / max(n, 1):.0f} µs |")
+EOF
+}
+
 # rss_kib PID FIELD (VmRSS or VmHWM)
 rss_kib() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
@@ -383,7 +401,6 @@ bench_full() {
   start=$((start + need))
   wait_drained
   local notices=$(( $(jget "$out" notices_success) + $(jget "$out" notices_error) ))
-  local hz; hz=$(getconf CLK_TCK)
 
   # idle: one 10-notice request at a time, 2 a second for 15 s (issue 16: p50 at half the peak at
   # most 2x this, and this at most 10 ms)
@@ -394,19 +411,7 @@ bench_full() {
   start=$((start + idle_n))
   wait_drained
   local cpu_md="$BENCH_DIR/full-cpu.md"
-  python3 - "$before" "$after" "$hz" "$notices" "$dur" >"$cpu_md" <<'EOF'
-import sys
-b = [int(x) for x in sys.argv[1].split()]; a = [int(x) for x in sys.argv[2].split()]
-hz, n, dur = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
-names = ["ocms-edge", "ocms-worker", "Kafka (java)", "PostgreSQL (all processes)"]
-print("| process | CPU seconds | share of 2 cores | CPU per notice |")
-print("| --- | ---: | ---: | ---: |")
-tot = 0
-for name, x, y in zip(names, b, a):
-    s = (y - x) / hz; tot += s
-    print(f"| {name} | {s:.1f} | {100 * s / (2 * (dur + 2)):.0f} % | {1e6 * s / max(n, 1):.0f} µs |")
-print(f"| all four | {tot:.1f} | {100 * tot / (2 * (dur + 2)):.0f} % | {1e6 * tot / max(n, 1):.0f} µs |")
-EOF
+  cpu_table "$before" "$after" "$notices" "$dur" >"$cpu_md"
   local ratio=""
   [[ -z "$PGBENCH_TPS" && -f "$BENCH_DIR/pgbench-best" ]] && PGBENCH_TPS=$(cat "$BENCH_DIR/pgbench-best")
   [[ -n "$PGBENCH_TPS" ]] && ratio=$(awk -v b="$best" -v p="$PGBENCH_TPS" 'BEGIN {printf "%.2f", b / p}')
@@ -509,6 +514,28 @@ bench_court() {
     --item "$COURT_ITEM"
   restore_court_window
   trap - EXIT INT TERM
+}
+
+# ---------------------------------------------------------------- (2c) CPU at a fixed rate
+# The full path (staff TS, 10 notices a request) at --cpu-rate requests/s for 30 s: the CPU each
+# process used, per notice. For comparing settings at one load (batching changes the cost per
+# notice with the load, so figures of different rates do not compare).
+bench_cpu() {
+  local r="$cpu_rate" dur=30 start=0 need out before after notices
+  drop_fixture BU
+  need=$((r * (dur + 2) * 10 + 1000))
+  fixture BU "$start" "$need"
+  out="$BENCH_DIR/cpu-$r.json"
+  log "CPU at $r requests/s ($((r * 10)) notices/s) for ${dur}s"
+  before=$(cpu_ticks)
+  loadgen "$out" /v1/staff-apply-suspension "$TS_BODY" "$r" "$dur" "$start" --prefix BU
+  after=$(cpu_ticks)
+  wait_drained
+  notices=$(( $(jget "$out" notices_success) + $(jget "$out" notices_error) ))
+  printf '\nCPU at %s requests/s: %s notices with a result, p50 %s ms, p99 %s ms\n' "$r" "$notices" \
+    "$(jget "$out" p50_ms)" "$(jget "$out" p99_ms)"
+  cpu_table "$before" "$after" "$notices" "$dur"
+  drop_fixture BU
 }
 
 # ---------------------------------------------------------------- (3) the read path
