@@ -224,8 +224,16 @@ TEST(StageApi, SubmitChangesStagesWritesTheAuditAndAReport) {
     ASSERT_TRUE(d["reportUrl"].IsString()) << r.body;
     const std::string url = d["reportUrl"].GetString();
     const std::string id = url.substr(url.rfind('/') + 1);
+    // The submit wrote the report's rows, not its file: the .xlsx is rendered on the first
+    // download and kept for the next (the same bytes).
+    const std::filesystem::path kept = std::filesystem::path(env("OCMS_REPORT_DIR")) / id;
+    EXPECT_FALSE(std::filesystem::exists(kept)) << kept;
     auto file = staff_get(url);
     ASSERT_EQ(file.status, 200) << file.body.substr(0, 200);
+    EXPECT_TRUE(std::filesystem::exists(kept)) << kept;
+    auto again = staff_get(url);
+    ASSERT_EQ(again.status, 200);
+    EXPECT_EQ(again.body, file.body) << "the second download is the kept file";
     EXPECT_EQ(file.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     EXPECT_EQ(file.headers["content-disposition"], "attachment; filename=\"" + id + "\"");
     auto rows = xlsx_rows(file.body);

@@ -1,6 +1,8 @@
 #include "change_stage_store.hpp"
 
+#include "core/log.hpp"
 #include "core/time.hpp"
+#include "json/json.hpp"
 #include "store/outcome_store.hpp"
 
 #include "store/pool_run.hpp"
@@ -19,6 +21,39 @@ PgChangeStageStore::~PgChangeStageStore() { threads_.join(); }
 
 namespace {
 
+// ocms_change_stage_report.report_rows: one array of the eight kTableColumns texts per notice.
+std::string rows_json(const std::vector<reports::ChangeStageReportRow>& rows) {
+    rapidjson::StringBuffer buf;
+    json::Writer w(buf);
+    w.StartArray();
+    for (const auto& r : rows) {
+        w.StartArray();
+        for (const std::string* f : {&r.notice_no, &r.previous_stage, &r.new_stage, &r.outcome, &r.code, &r.message,
+                                     &r.reason, &r.remarks})
+            w.String(f->data(), rapidjson::SizeType(f->size()));
+        w.EndArray();
+    }
+    w.EndArray();
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+Result<std::vector<reports::ChangeStageReportRow>> rows_from_json(std::string_view text) {
+    auto doc = json::parse(text);
+    if (!doc) return fail(codes::kInternal, "stored rows are not JSON: " + doc.error());
+    if (!doc->IsArray()) return fail(codes::kInternal, "stored rows are not an array");
+    std::vector<reports::ChangeStageReportRow> out;
+    out.reserve(doc->Size());
+    for (const auto& row : doc->GetArray()) {
+        if (!row.IsArray() || row.Size() != reports::kTableColumns.size())
+            return fail(codes::kInternal, "a stored row is not an array of " +
+                                              std::to_string(reports::kTableColumns.size()) + " texts");
+        for (const auto& cell : row.GetArray())
+            if (!cell.IsString()) return fail(codes::kInternal, "a stored cell is not a text");
+        auto at = [&](rapidjson::SizeType i) { return std::string(row[i].GetString(), row[i].GetStringLength()); };
+        out.push_back({at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7)});
+    }
+    return out;
+}
 
 }  // namespace
 
@@ -79,20 +114,23 @@ void PgChangeStageStore::save_report(reports::ChangeStageReportMeta meta,
                                      std::vector<reports::ChangeStageReportRow> rows, net::any_io_executor ex,
                                      ReadCallback<std::string> cb) {
     run_on_pool<std::string>(threads_, ex, std::move(cb), [this, meta = std::move(meta), rows = std::move(rows)]() -> ReadResult<std::string> {
-        auto bytes = reports::render_change_stage_xlsx(meta, rows);
-        if (!bytes) return fail(std::move(bytes.error()).in_context("report not built: "));
-        if (auto saved = files_->save(meta.report_id, *bytes); !saved)
-            return fail(std::move(saved.error()).in_context("report not stored: "));
+        // The one way rendering can fail for good; checked now so that a listed report always
+        // renders (the rest, a temporary file that cannot be made, is the download's to retry).
+        if (rows.size() > reports::kMaxRows)
+            return fail(codes::kInternal, "report not built: " + std::to_string(rows.size()) +
+                                              " rows, more than one sheet holds");
         auto conn = db_->acquire();
         if (!conn) return std::unexpected(store_error(conn.error()));
         const auto day = singapore_day(meta.generated_at);
         char date[16];
         std::snprintf(date, sizeof date, "%04d-%02u-%02u", int(day.year()), unsigned(day.month()), unsigned(day.day()));
         auto ins = (*conn)->exec(
-            "INSERT INTO ocms_change_stage_report (report_id, report_date, generated_by, notice_count, request_id) "
-            "VALUES ($1, $2::date, $3, $4::integer, $5)",
+            "INSERT INTO ocms_change_stage_report (report_id, report_date, generated_by, notice_count, request_id, "
+            "generated_at, report_rows) "
+            "VALUES ($1, $2::date, $3, $4::integer, $5, to_timestamp($6::bigint / 1e6), $7::jsonb)",
             {meta.report_id, std::string(date), meta.generated_by, std::to_string(rows.size()),
-             meta.request_id.empty() ? pg::Param(std::nullopt) : pg::Param(meta.request_id)});
+             meta.request_id.empty() ? pg::Param(std::nullopt) : pg::Param(meta.request_id),
+             std::to_string(to_micros(meta.generated_at)), rows_json(rows)});
         if (!ins) return std::unexpected(store_error(ins.error()));
         return meta.report_id;
     });
@@ -123,9 +161,30 @@ void PgChangeStageStore::report_bytes(std::string report_id, net::any_io_executo
                                       ReadCallback<std::optional<std::string>> cb) {
     run_on_pool<std::optional<std::string>>(threads_, ex, std::move(cb), [this, id = std::move(report_id)]() -> ReadResult<std::optional<std::string>> {
         if (!reports::valid_report_id(id)) return std::optional<std::string>{};
-        auto got = files_->load(id);
-        if (!got) return std::unexpected(got.error());
-        return std::move(*got);
+        auto kept = files_->load(id);
+        if (!kept) return std::unexpected(kept.error());
+        if (*kept) return std::move(*kept);
+        // Not rendered yet: from its row.
+        auto conn = db_->acquire();
+        if (!conn) return std::unexpected(store_error(conn.error()));
+        auto r = (*conn)->exec(
+            "SELECT generated_by, coalesce(request_id, ''), "
+            "(extract(epoch FROM generated_at) * 1000000)::bigint, report_rows::text "
+            "FROM ocms_change_stage_report WHERE report_id = $1 AND report_rows IS NOT NULL",
+            {id});
+        if (!r) return std::unexpected(store_error(r.error()));
+        if (r->rows() == 0) return std::optional<std::string>{};  // no such report (or its file is gone)
+        reports::ChangeStageReportMeta meta{id, std::string(r->get(0, 0)), from_micros(r->get_int(0, 2)),
+                                            std::string(r->get(0, 1))};
+        auto rows = rows_from_json(r->get(0, 3));
+        if (!rows) return fail(std::move(rows.error()).in_context("report " + id + ": "));
+        auto bytes = reports::render_change_stage_xlsx(meta, *rows);
+        if (!bytes) return fail(std::move(bytes.error()).in_context("report not built: "));
+        // Kept for the next download. A concurrent first download may have kept its own rendering
+        // of the same rows first; either file is the report.
+        if (auto saved = files_->save(id, *bytes); !saved)
+            log::warn("change-stage report rendered but not kept", {{"reportId", id}, {"error", saved.error().message}});
+        return std::optional<std::string>(std::move(*bytes));
     });
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The I/O behind the change-of-processing-stage routes (spec 003) that the edge does itself:
 // the reads of search and validate (stage_store, read-only, role ocmsiz_app_conn), and the batch
-// reports (the .xlsx in the report store, its row in ocms_change_stage_report). The changes
+// reports (their rows in ocms_change_stage_report; the .xlsx rendered from them on the first
+// download and kept in the report store from then on). The changes
 // themselves are commands applied by the workers. ChangeStageStore is the seam the handlers see
 // (tests put a fake behind it); PgChangeStageStore runs the blocking work (libpq, libxlsxwriter,
 // the filesystem) on its own small thread pool and posts each answer to the caller's executor.
@@ -46,13 +47,15 @@ public:
                         ReadCallback<StageSearchResult> cb) = 0;
     virtual void check(std::vector<std::string> notices, boost::asio::any_io_executor ex,
                        ReadCallback<StageCheckResult> cb) = 0;
-    // Builds the .xlsx, stores it under meta.report_id, then records its row. Answers the id.
+    // Records the report: its index row with the rows it shows (no file yet: report_bytes renders
+    // it when it is first asked for). Answers the id.
     virtual void save_report(reports::ChangeStageReportMeta meta, std::vector<reports::ChangeStageReportRow> rows,
                              boost::asio::any_io_executor ex, ReadCallback<std::string> cb) = 0;
     // Reports whose Singapore day is in [start, end] (yyyy-MM-dd, checked by the caller).
     virtual void list_reports(std::string start, std::string end, boost::asio::any_io_executor ex,
                               ReadCallback<std::vector<ReportListing>> cb) = 0;
-    // nullopt: no such report (or an id that is not one).
+    // The .xlsx: the kept file, or rendered from the report's row and kept. nullopt: no such
+    // report (or an id that is not one).
     virtual void report_bytes(std::string report_id, boost::asio::any_io_executor ex,
                               ReadCallback<std::optional<std::string>> cb) = 0;
 };
