@@ -4,6 +4,8 @@
 #include "core/log.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -26,6 +28,8 @@ Settings settings_from_env() {
     s.message_timeout_ms = int(config::env_int("OCMS_KAFKA_MESSAGE_TIMEOUT_MS", s.message_timeout_ms));
     s.retry_check = std::chrono::milliseconds(
         std::clamp<long long>(config::env_int("OCMS_WORKER_RETRY_CHECK_MS", s.retry_check.count()), 100, 60000));
+    s.slow_batch = std::chrono::milliseconds(
+        std::clamp<long long>(config::env_int("OCMS_WORKER_SLOW_BATCH_MS", s.slow_batch.count()), 0, 600000));
     return s;
 }
 
@@ -205,6 +209,7 @@ int Worker::run() {
 
     while (running_) {
         std::vector<InMessage> batch;
+        std::int64_t oldest_ms = std::numeric_limits<std::int64_t>::max();  // the batch's first message's timestamp
         for (auto wait = 200ms; running_ && int(batch.size()) < s_.batch_max; wait = 0ms) {
             auto m = consumer_->poll(batch.empty() ? wait : 1ms);
             if (!m) break;
@@ -216,6 +221,7 @@ int Worker::run() {
                 log::warn("consumer error", {{"error", m->error_text()}});
                 continue;
             }
+            if (auto ts = m->timestamp_ms(); ts > 0) oldest_ms = std::min(oldest_ms, ts);
             batch.push_back({m->topic(), m->partition(), m->offset(), std::string(m->key()), std::string(m->value())});
         }
         if (!consumer_->assignment().empty()) ready_ = true;
@@ -224,6 +230,9 @@ int Worker::run() {
             continue;
         }
         const auto started = std::chrono::steady_clock::now();
+        const auto started_wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count();
 
         BatchResult result;
         for (int attempt = 0;; ++attempt) {
@@ -259,9 +268,18 @@ int Worker::run() {
         const auto ended = std::chrono::steady_clock::now();
         batch_hist.observe(std::chrono::duration<double>(ended - started).count());
         if (ended - started > s_.slow_batch) {
-            auto ms = [](auto d) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); };
+            auto ms = [](auto d) {  // to a tenth of a millisecond
+                char b[32];
+                std::snprintf(b, sizeof b, "%.1f", std::chrono::duration<double, std::milli>(d).count());
+                return std::string(b);
+            };
             log::warn("slow batch",
                       {{"commands", std::to_string(batch.size())},
+                       // since the oldest command was produced (its Kafka timestamp: the
+                       // producer's clock), until the batch began
+                       {"waitedMs", oldest_ms == std::numeric_limits<std::int64_t>::max()
+                                        ? std::string("?")
+                                        : std::to_string(started_wall_ms - oldest_ms)},
                        {"applyMs", ms(applied_at - started)},
                        {"publishMs", ms(published_at - applied_at)},
                        {"commitMs", ms(ended - published_at)}});
