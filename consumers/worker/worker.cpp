@@ -49,6 +49,13 @@ std::unique_ptr<pg::Connection> Worker::connect_db() {
         auto c = pg::Connection::connect(s_.pg_url);
         if (c) {
             (*c)->auto_prepare(true);  // a few dozen fixed statements, each run once per command
+            // Their parameters are arrays and jsonb sets of the batch, so one generic plan fits
+            // every execution. PostgreSQL's default plans a prepared statement afresh at each of
+            // its first five runs, and for good when the generic plan's estimate looks dearer:
+            // about 0.25 ms a statement, 1 ms of a batch of four (issue 16: the bind times in the
+            // server's log; docs/performance.md).
+            if (auto set = (*c)->command("SET plan_cache_mode = force_generic_plan"); !set)
+                log::warn("plan_cache_mode not set", {{"error", set.error().message}});
             return std::move(*c);
         }
         log::warn("database unavailable, retrying", {{"error", c.error().message}});
@@ -211,7 +218,10 @@ int Worker::run() {
         std::vector<InMessage> batch;
         std::int64_t oldest_ms = std::numeric_limits<std::int64_t>::max();  // the batch's first message's timestamp
         for (auto wait = 200ms; running_ && int(batch.size()) < s_.batch_max; wait = 0ms) {
-            auto m = consumer_->poll(batch.empty() ? wait : 1ms);
+            // After the first command, only what librdkafka has already fetched: waiting for
+            // more added a millisecond to every batch at low load, and under load its queue is
+            // full anyway.
+            auto m = consumer_->poll(batch.empty() ? wait : 0ms);
             if (!m) break;
             if (m->err()) {
                 if (kafka::classify(m->err()) == FaultKind::fatal) {
