@@ -28,6 +28,8 @@ Settings settings_from_env() {
     s.message_timeout_ms = int(config::env_int("OCMS_KAFKA_MESSAGE_TIMEOUT_MS", s.message_timeout_ms));
     s.retry_check = std::chrono::milliseconds(
         std::clamp<long long>(config::env_int("OCMS_WORKER_RETRY_CHECK_MS", s.retry_check.count()), 100, 60000));
+    s.gather = std::chrono::milliseconds(
+        std::clamp<long long>(config::env_int("OCMS_WORKER_GATHER_MS", s.gather.count()), 0, 100));
     s.slow_batch = std::chrono::milliseconds(
         std::clamp<long long>(config::env_int("OCMS_WORKER_SLOW_BATCH_MS", s.slow_batch.count()), 0, 600000));
     return s;
@@ -217,12 +219,18 @@ int Worker::run() {
     while (running_) {
         std::vector<InMessage> batch;
         std::int64_t oldest_ms = std::numeric_limits<std::int64_t>::max();  // the batch's first message's timestamp
-        for (auto wait = 200ms; running_ && int(batch.size()) < s_.batch_max; wait = 0ms) {
-            // After the first command, only what librdkafka has already fetched: waiting for
-            // more added a millisecond to every batch at low load, and under load its queue is
-            // full anyway.
-            auto m = consumer_->poll(batch.empty() ? wait : 0ms);
+        // The first command is waited for (200 ms, then the support duties); after it, more are
+        // waited for until s_.gather has passed since it came, and what librdkafka has already
+        // fetched is taken after that, up to batch_max.
+        std::optional<std::chrono::steady_clock::time_point> gather_until;
+        for (auto first = 200ms; running_ && int(batch.size()) < s_.batch_max; first = 0ms) {
+            auto wait = first;
+            if (gather_until)
+                wait = std::max(0ms, std::chrono::ceil<std::chrono::milliseconds>(*gather_until -
+                                                                                   std::chrono::steady_clock::now()));
+            auto m = consumer_->poll(wait);
             if (!m) break;
+            if (!gather_until) gather_until = std::chrono::steady_clock::now() + s_.gather;
             if (m->err()) {
                 if (kafka::classify(m->err()) == FaultKind::fatal) {
                     log::error("fatal consumer error", {{"error", m->error_text()}});

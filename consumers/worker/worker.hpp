@@ -30,6 +30,9 @@ struct Settings {
     std::string pg_url;
     std::string schemas_dir;
     int batch_max = 200;
+    // OCMS_WORKER_GATHER_MS: once a batch has its first message, how long it waits for more
+    // (0: only what librdkafka has already fetched). docs/performance.md.
+    std::chrono::milliseconds gather{2};
     // Consumer threads in the process (OCMS_WORKER_THREADS): each its own consumer in the group,
     // producer and database connection, so one thread's round trips to PostgreSQL overlap another's.
     int threads = 3;
