@@ -248,9 +248,6 @@ int Worker::run() {
             continue;
         }
         const auto started = std::chrono::steady_clock::now();
-        const auto started_wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         std::chrono::system_clock::now().time_since_epoch())
-                                         .count();
 
         BatchResult result;
         for (int attempt = 0;; ++attempt) {
@@ -291,6 +288,10 @@ int Worker::run() {
                 std::snprintf(b, sizeof b, "%.1f", std::chrono::duration<double, std::milli>(d).count());
                 return std::string(b);
             };
+            // the wall-clock time the batch began, only for this line (Kafka timestamps are wall time)
+            const auto started_wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             (std::chrono::system_clock::now() - (ended - started)).time_since_epoch())
+                                             .count();
             log::warn("slow batch",
                       {{"commands", std::to_string(batch.size())},
                        // since the oldest command was produced (its Kafka timestamp: the
